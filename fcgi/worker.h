@@ -1,0 +1,34 @@
+/* worker.h — one process's state, passed explicitly (no mutable globals). */
+#ifndef PT_WORKER_H
+#define PT_WORKER_H
+
+#include <stdbool.h>
+
+struct pt_config;
+struct pt_modules;
+struct pt_router;
+struct pt_tplsets;
+struct pt_arena;
+struct pt_db;
+
+enum pt_worker_kind { PT_WORKER_REQUESTS, PT_WORKER_JOBS };
+
+struct pt_worker {
+    enum pt_worker_kind      kind;
+    unsigned                 index;        /* 0..workers-1 */
+    const struct pt_config  *cfg;
+    const struct pt_modules *mods;
+    struct pt_router        *router;
+    struct pt_tplsets       *tplsets;
+    struct pt_arena         *arena;        /* reset after every request / job */
+    struct pt_db            *db;           /* opened lazily on first use */
+    int                      listen_fd;
+    unsigned long            served;
+};
+
+/* Runs the FastCGI accept loop until stopped or recycled; returns the exit status. */
+int pt_worker_run(struct pt_worker *w);
+/* Set by the SIGTERM handler: finish the current request, then exit. */
+bool pt_worker_stopping(void);
+
+#endif

@@ -14,13 +14,15 @@
 #include <jansson.h>
 
 #include "kv.h"
-#include "limits.h"
+#include "pt_limits.h"
 
 struct pt_arena;
 
 /* application/x-www-form-urlencoded and query strings: '+' is a space,
- * %XX decoded; a name without '=' has the empty value; empty pairs skipped.
- * A bad %-escape or a NUL byte after decoding is PT_EINVAL. */
+ * %XX decoded; a name without '=' has the empty value; empty pairs skipped;
+ * only '&' separates pairs.  A bad %-escape, a NUL byte after decoding or an
+ * empty name ("=v") is PT_EINVAL; len > max_body is PT_ELIMIT; max_parts
+ * counts per call.  On any failure the output lists are left as they were. */
 int pt_parse_urlencoded(struct pt_arena *a, const char *s, size_t len,
                         const struct pt_limits *lim, struct pt_kvlist *out,
                         const char **why);
@@ -38,9 +40,12 @@ struct pt_uploads {
 };
 
 /* multipart/form-data (RFC 7578): content_type is the whole header value,
- * the boundary taken from it.  Parts with a filename go to files (bytes kept
- * in the arena), others to fields.  Part count ≤ max_parts (files + fields),
- * text fields ≤ max_field, files ≤ max_upload. */
+ * the boundary taken from it.  Parts with a filename go to files, others to
+ * fields.  File bytes are NOT copied: pt_upload.data points into body, which
+ * the caller keeps in the arena.  Part count ≤ max_parts (files + fields),
+ * text fields ≤ max_field (a NUL in one is PT_EINVAL), files ≤ max_upload,
+ * a part's header block ≤ 8 KiB; filename="" (an empty file input) is an
+ * empty text field; a file part without Content-Type has content_type "". */
 int pt_parse_multipart(struct pt_arena *a, const char *content_type,
                        const unsigned char *body, size_t len,
                        const struct pt_limits *lim, struct pt_kvlist *fields,

@@ -27,6 +27,10 @@ void  pt_tpl_dict_free(struct pt_tpl_dict *d);
 
 /* Values are copied by the dictionary. */
 int   pt_tpl_set(struct pt_tpl_dict *d, const char *name, const char *value, size_t len);
+/* The same without a copy: value must outlive the dictionary (a view's
+ * strings do: the view lives until the request ends). */
+int   pt_tpl_set_borrowed(struct pt_tpl_dict *d, const char *name, const char *value,
+                          size_t len);
 int   pt_tpl_set_int(struct pt_tpl_dict *d, const char *name, long value);
 /* Page-wide values that include dictionaries also see. */
 int   pt_tpl_set_global(struct pt_tpl_dict *d, const char *name, const char *value);

@@ -1,0 +1,14 @@
+{{!NOESCAPE plain-text body: ctemplate has no text context, values go in verbatim and are quoted-printable encoded by mail.c}}
+Hello {{full_name}},
+
+An account has been created for you on {{brand_name}}.
+
+Choose your password with this link (it works once, within {{expires_hours}} hours):
+
+{{link}}
+
+If you did not expect this message, you can ignore it: nothing happens
+until the link is used.
+
+-- 
+{{brand_name}}

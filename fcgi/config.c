@@ -2,7 +2,7 @@
  * config.c — portal.conf.  libinih reports the line of the first error when
  * our handler returns 0, so every refusal names file, line and reason.
  */
-#include "config.h"
+#include "pt_config.h"
 #include "portal.h"
 
 #include <ctype.h>
@@ -140,6 +140,7 @@ static int set_server_string(struct config_parse *p, const char *key, const char
 {
     struct pt_config *c = p->cfg;
     char **field = strcmp(key, "socket") == 0 ? &c->socket_path
+                 : strcmp(key, "socket_group") == 0 ? &c->socket_group
                  : strcmp(key, "modules_dir") == 0 ? &c->modules_dir
                  : strcmp(key, "templates_dir") == 0 ? &c->templates_dir
                  : strcmp(key, "base_url") == 0 ? &c->base_url
@@ -283,6 +284,7 @@ void pt_config_free(struct pt_config *c)
         return;
     free(c->path);
     free(c->socket_path);
+    free(c->socket_group);
     free(c->modules_dir);
     free(c->templates_dir);
     free(c->base_url);

@@ -5,14 +5,18 @@
  * swaps in a new generation on SIGHUP and stops everything on SIGTERM.
  */
 #include "master.h"
-#include "config.h"
+#include "pt_config.h"
+#include "migrate.h"
 #include "modules.h"
 #include "portal.h"
 #include "router.h"
 #include "worker.h"
 
 #include <errno.h>
+#include <curl/curl.h>
 #include <fcgiapp.h>
+#include <grp.h>
+#include <mysql.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,6 +304,22 @@ static bool socket_in_use(const char *path)
     return used;
 }
 
+/* nginx reaches the socket through its group (www-data on Debian); nobody else can. */
+static int socket_give_group(const struct pt_config *cfg)
+{
+    struct group *g;
+
+    if (cfg->socket_group == NULL)
+        return PT_OK;
+    g = getgrnam(cfg->socket_group);
+    if (g == NULL || chown(cfg->socket_path, (uid_t)-1, g->gr_gid) != 0) {
+        pt_log_error("cannot give %s to group %s: %s", cfg->socket_path, cfg->socket_group,
+                     g ? strerror(errno) : "no such group");
+        return PT_EIO;
+    }
+    return PT_OK;
+}
+
 /* systemd socket activation (LISTEN_FDS) or our own unix socket. */
 static int open_listener(struct master *m)
 {
@@ -320,10 +340,29 @@ static int open_listener(struct master *m)
             return PT_EIO;
         }
         m->own_socket = true;
+        if (socket_give_group(m->cfg) != 0)
+            return PT_EIO;
         pt_log_info("listening on %s", m->cfg->socket_path);
     }
     /* Idle workers wake up every second to look at their stop flag. */
     setsockopt(m->listen_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    return PT_OK;
+}
+
+/* Workers would fail on a schema they do not know: refuse to start instead,
+ * naming the pending migrations (portalctl migrate applies them). */
+static int schema_up_to_date(const struct pt_config *cfg)
+{
+    char err[2048];
+
+    if (pt_config_value(cfg, "database", "name") == NULL &&
+        pt_config_value(cfg, "database", "socket") == NULL &&
+        pt_config_value(cfg, "database", "host") == NULL)
+        return PT_OK;       /* no database configured: the runtime alone */
+    if (pt_migrate_check(cfg, err, sizeof(err)) != 0) {
+        pt_log_error("%s", err);
+        return PT_EINVAL;
+    }
     return PT_OK;
 }
 
@@ -361,6 +400,13 @@ int pt_master_run(const char *config_path)
     signal(SIGPIPE, SIG_IGN);
     if (load_generation(config_path, &m.cfg, &m.mods, &m.router) != 0)
         goto out;
+    /* Libraries' process-wide set-up happens once, before any fork. */
+    if (mysql_library_init(0, NULL, NULL) != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+        pt_log_error("cannot initialise the MariaDB or curl library");
+        goto out;
+    }
+    if (schema_up_to_date(m.cfg) != 0)
+        goto out;
     if (FCGX_Init() != 0 || open_listener(&m) != 0 || make_slots(&m) != 0)
         goto out;
     pt_log_info("portald started: %u workers, %u job workers, %zu modules",
@@ -375,5 +421,7 @@ out:
     free(m.slots);
     free(m.retiring);
     free_generation(&m);
+    curl_global_cleanup();
+    mysql_library_end();
     return rc;
 }

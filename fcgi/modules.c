@@ -5,6 +5,8 @@
  */
 #include "modules.h"
 #include "portal.h"
+#include "request.h"
+#include "worker.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
@@ -103,4 +105,20 @@ const struct pt_job_kind *pt_modules_job_kind(const struct pt_modules *m, const 
             if (strcmp(j->kind, kind) == 0)
                 return j;
     return NULL;
+}
+
+json_t *pt_modules_info(struct pt_req *r)
+{
+    const struct pt_modules *m = r->w->mods;
+    json_t *list = pt_keep(r, json_array());
+
+    for (size_t i = 0; list && m && i < m->n; i++) {
+        int routes = 0;
+
+        for (const struct pt_route *rt = m->mods[i]->routes; rt && rt->pattern; rt++)
+            routes++;
+        json_array_append_new(list, json_pack("{s:s, s:i}", "name", m->mods[i]->name,
+                                              "routes", routes));
+    }
+    return list;
 }

@@ -187,6 +187,11 @@ void pt_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pt_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pt_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* ---- introspection ------------------------------------------------------ */
+
+/* The loaded modules as [{name, routes}], owned by the request. */
+json_t *pt_modules_info(struct pt_req *r);
+
 /* ---- configuration ------------------------------------------------------ */
 
 /* A value of the config file ("section", "key"), or NULL. */
@@ -207,9 +212,10 @@ struct pt_db_arg {
 #define PT_ARG_INT(v)    ((struct pt_db_arg){ .type = PT_DB_INT, .i = (v) })
 #define PT_ARG_DOUBLE(v) ((struct pt_db_arg){ .type = PT_DB_DOUBLE, .d = (v) })
 #define PT_ARG_NULL      ((struct pt_db_arg){ .type = PT_DB_NULL })
-/* A NULL string binds SQL NULL. */
+/* A NULL string binds SQL NULL.  For a char array use PT_ARG_STRN(a, strlen(a)). */
 #define PT_ARG_STR(v)    ((struct pt_db_arg){ .type = (v) ? PT_DB_STR : PT_DB_NULL, \
                                              .p = (v), .len = (v) ? strlen(v) : 0 })
+#define PT_ARG_STRN(v, n) ((struct pt_db_arg){ .type = PT_DB_STR, .p = (v), .len = (n) })
 #define PT_ARG_BLOB(v, n) ((struct pt_db_arg){ .type = PT_DB_BLOB, .p = (v), .len = (n) })
 /* PT_ARGS(PT_ARG_INT(1), PT_ARG_STR(s)): a terminated argument list. */
 #define PT_ARGS(...)     ((const struct pt_db_arg[]){ __VA_ARGS__, { .type = PT_DB_END } })
@@ -233,11 +239,12 @@ bool pt_db_ready(struct pt_req *r);
 
 /* ---- background work ---------------------------------------------------- */
 
-/* Queue a job (in the caller's transaction when one is open). */
+/* Queue a job (in the caller's transaction when one is open); payload is
+ * borrowed, not stolen. */
 int pt_job_enqueue(struct pt_req *r, const char *kind, json_t *payload, int delay_seconds);
 
 /* Queue an e-mail rendered from templates/mail/<name>.{subject,txt,html}.tpl
- * with vars; written to mail_outbox in the caller's transaction. */
+ * with vars (borrowed); written to mail_outbox in the caller's transaction. */
 int pt_mail_enqueue(struct pt_req *r, const char *to, const char *template_name,
                     json_t *vars);
 

@@ -1,5 +1,5 @@
 /* portald — the partner portal's FastCGI server.  Usage: portald [-c portal.conf] [-t] */
-#include "config.h"
+#include "pt_config.h"
 #include "master.h"
 #include "portal.h"
 

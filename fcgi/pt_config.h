@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "limits.h"
+#include "pt_limits.h"
 #include "tplset.h"
 
 struct pt_config_entry {
@@ -21,6 +21,7 @@ struct pt_config {
     /* [server] */
     char         *socket_path;     /* unused under systemd socket activation */
     unsigned      socket_mode;     /* octal, default 0660 */
+    char         *socket_group;    /* group owning the socket (nginx's), optional */
     unsigned      workers;         /* request workers, default 4 */
     unsigned      job_workers;     /* default 1; 0 disables */
     unsigned long max_requests;    /* recycle a worker after this many, default 10000 */

@@ -1,4 +1,4 @@
-/* limits.h — the size caps of portal.conf's [limits], shared by every parser. */
+/* pt_limits.h — the size caps of portal.conf's [limits], shared by every parser. */
 #ifndef PT_LIMITS_H
 #define PT_LIMITS_H
 

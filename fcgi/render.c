@@ -5,7 +5,7 @@
  * back to the error page, and that to plain text, never a blank response.
  */
 #include "render.h"
-#include "config.h"
+#include "pt_config.h"
 #include "modules.h"
 #include "request.h"
 #include "response.h"

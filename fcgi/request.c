@@ -5,7 +5,7 @@
  */
 #include "request.h"
 #include "arena.h"
-#include "config.h"
+#include "pt_config.h"
 #include "router.h"
 #include "worker.h"
 

@@ -95,6 +95,8 @@ static int compile_pattern(const char *pattern, struct compiled *c)
     c->n = 0;
     if (*p != '/')
         return -1;
+    if (p[1] == '\0')
+        return 0;               /* "/" itself: no segments */
     while (*p == '/' && p[1] != '\0') {
         const char *start = ++p;
         size_t len = strcspn(start, "/");

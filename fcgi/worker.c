@@ -13,7 +13,7 @@
  */
 #include "worker.h"
 #include "arena.h"
-#include "config.h"
+#include "pt_config.h"
 #include "db.h"
 #include "jobs.h"
 #include "modules.h"

@@ -21,14 +21,17 @@ static int health_ready(struct pt_req *r, json_t *view)
     return 200;
 }
 
-/* The same two answers as a page, for a person. */
+/* The same answers as a page, for a person: always 200, since the page
+ * itself is the report (monitors poll /readyz for the status code). */
 static int health_page(struct pt_req *r, json_t *view)
 {
     bool db = pt_db_ready(r);
 
-    json_object_set_new(view, "ok", json_true());
+    json_object_set_new(view, "ok", json_boolean(db));
+    json_object_set_new(view, "not_ready", json_boolean(!db));
     json_object_set_new(view, "database", json_string(db ? "up" : "down"));
-    return db ? 200 : 503;
+    json_object_set_new(view, "modules", json_incref(pt_modules_info(r)));
+    return 200;
 }
 
 static const struct pt_route health_routes[] = {

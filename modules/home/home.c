@@ -4,7 +4,12 @@
 
 static int home_index(struct pt_req *r, json_t *view)
 {
-    json_object_set_new(view, "host", json_string(pt_req_host(r)));
+    (void)r;
+    json_object_set_new(view, "links", json_pack("[{s:s, s:s, s:s}, {s:s, s:s, s:s}]",
+        "label", "System status", "href", "/status",
+        "description", "Whether this portal is alive and its database answers.",
+        "label", "API", "href", "/api/v1/status",
+        "description", "Every page has a JSON twin under /api/v1."));
     return 200;
 }
 

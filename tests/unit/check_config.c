@@ -1,5 +1,5 @@
 /* check_config — portal.conf is read right and refused with file:line: reason. */
-#include "config.h"
+#include "pt_config.h"
 #include "portal.h"
 
 #include <check.h>

@@ -6,6 +6,7 @@
  */
 #include "master.h"
 #include "pt_config.h"
+#include "catalogue.h"
 #include "migrate.h"
 #include "modules.h"
 #include "portal.h"
@@ -237,6 +238,29 @@ static void kill_overdue(struct master *m)
         }
 }
 
+static bool has_database(const struct pt_config *cfg)
+{
+    return pt_config_value(cfg, "database", "name") != NULL ||
+           pt_config_value(cfg, "database", "socket") != NULL ||
+           pt_config_value(cfg, "database", "host") != NULL;
+}
+
+/* Workers would fail on a schema they do not know: refuse to start instead,
+ * naming the pending migrations (portalctl migrate applies them).  Then the
+ * modules' permissions go into the catalogue. */
+static int schema_up_to_date(const struct pt_config *cfg, const struct pt_modules *mods)
+{
+    char err[2048];
+
+    if (!has_database(cfg))
+        return PT_OK;       /* no database configured: the runtime alone */
+    if (pt_migrate_check(cfg, err, sizeof(err)) != 0) {
+        pt_log_error("%s", err);
+        return PT_EINVAL;
+    }
+    return pt_catalogue_sync(cfg, mods);
+}
+
 /* SIGHUP: a new generation from the re-read config; the old workers finish
  * their request and exit while the new ones already accept. */
 static void reload(struct master *m)
@@ -246,7 +270,13 @@ static void reload(struct master *m)
     struct pt_router *router;
 
     pt_log_info("SIGHUP: reloading %s", m->config_path);
-    if (load_generation(m->config_path, &cfg, &mods, &router) != 0) {
+    if (load_generation(m->config_path, &cfg, &mods, &router) != 0 ||
+        schema_up_to_date(cfg, mods) != 0) {
+        if (cfg) {
+            pt_router_free(router);
+            pt_modules_free(mods);
+            pt_config_free(cfg);
+        }
         pt_log_error("reload refused: the running workers keep the old configuration");
         return;
     }
@@ -349,23 +379,6 @@ static int open_listener(struct master *m)
     return PT_OK;
 }
 
-/* Workers would fail on a schema they do not know: refuse to start instead,
- * naming the pending migrations (portalctl migrate applies them). */
-static int schema_up_to_date(const struct pt_config *cfg)
-{
-    char err[2048];
-
-    if (pt_config_value(cfg, "database", "name") == NULL &&
-        pt_config_value(cfg, "database", "socket") == NULL &&
-        pt_config_value(cfg, "database", "host") == NULL)
-        return PT_OK;       /* no database configured: the runtime alone */
-    if (pt_migrate_check(cfg, err, sizeof(err)) != 0) {
-        pt_log_error("%s", err);
-        return PT_EINVAL;
-    }
-    return PT_OK;
-}
-
 static void supervise(struct master *m, const sigset_t *set)
 {
     struct timespec tick = { .tv_nsec = MASTER_TICK_NS };
@@ -405,7 +418,7 @@ int pt_master_run(const char *config_path)
         pt_log_error("cannot initialise the MariaDB or curl library");
         goto out;
     }
-    if (schema_up_to_date(m.cfg) != 0)
+    if (schema_up_to_date(m.cfg, m.mods) != 0)
         goto out;
     if (FCGX_Init() != 0 || open_listener(&m) != 0 || make_slots(&m) != 0)
         goto out;

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -187,6 +188,195 @@ void pt_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pt_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pt_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* ---- identity (fcgi/session.c) ------------------------------------------ */
+
+/* Who is asking.  Resolved by the core before the guard runs: from the
+ * session cookie (only its SHA-256 is stored) or an Authorization: Bearer
+ * token; a disabled user's session ends on that very request. */
+struct pt_identity {
+    int64_t     user_id;          /* 0: anonymous */
+    int64_t     impersonator_id;  /* 0 unless someone "opened as" this user */
+    const char *email;
+    const char *full_name;
+    int64_t     token_id;         /* > 0: a bearer token (no CSRF, scopes apply) */
+    const char *csrf_token;       /* the session's, for forms; NULL for tokens */
+    bool        mfa_enabled;      /* the user has a second factor */
+};
+const struct pt_identity *pt_req_identity(const struct pt_req *r);
+int64_t pt_req_user_id(const struct pt_req *r);
+
+/* Signs user_id in: ends the request's current session (id rotation),
+ * creates a new one and sets its cookie. */
+int pt_session_start(struct pt_req *r, int64_t user_id);
+/* Ends the request's session and clears the cookie. */
+int pt_session_end(struct pt_req *r);
+/* Ends every session of user_id (all_but_current: keep the request's own). */
+int pt_session_end_user(struct pt_req *r, int64_t user_id, bool all_but_current);
+
+/* Does the actor hold permission on org_id (0: in any organisation)?  A
+ * membership at A grants its role's permissions on A's whole subtree; a
+ * bearer token must also carry the permission in its scopes. */
+bool pt_can(struct pt_req *r, const char *permission, int64_t org_id);
+
+/* ---- activity log (fcgi/audit.c) ----------------------------------------- */
+
+struct pt_audit {
+    int64_t     org_id;           /* 0: the actor's own context / none */
+    const char *category;         /* "Authentication", "Users", ... */
+    const char *action;           /* "Sign In", "Invite User", ... */
+    const char *status;           /* "Success" | "Failed" | "Pending" */
+    const char *resource_type;    /* optional */
+    const char *resource_id;      /* optional */
+    const char *resource_name;    /* optional */
+    const char *description;      /* optional, one line for the table */
+    json_t     *metadata;         /* optional, borrowed: never a secret */
+    int64_t     user_id;          /* optional: the subject when the actor is anonymous
+                                     (a failed sign-in names the account tried) */
+};
+/* Writes the event in the caller's transaction when one is open: it
+ * commits or rolls back with the action.  Actor, impersonator, IP and user
+ * agent come from the request. */
+int pt_audit_log(struct pt_req *r, const struct pt_audit *e);
+/* Failures, denials and sign-in attempts: written even when the caller's
+ * transaction rolls back (outside it, after it ends). */
+int pt_audit_log_always(struct pt_req *r, const struct pt_audit *e);
+
+
+/* ---- secrets, passwords, two-factor (fcgi/secret.c, password.c, totp.c, qrsvg.c) */
+
+#define PT_TOKEN_BYTES      32   /* 256 bits of entropy */
+#define PT_TOKEN_LEN        43   /* base64url without padding of 32 bytes */
+#define PT_SHA256_HEX_LEN   64
+/* n bytes from OpenSSL's CSPRNG: 0, or PT_EIO when RAND_bytes fails. */
+int pt_random_bytes(void *buf, size_t n);
+/*
+ * A fresh 256-bit token as 43 base64url characters (A-Z a-z 0-9 - _, no
+ * padding) and a NUL: safe in cookies, URLs and headers as is.  Store only
+ * its pt_sha256_hex.  0 or PT_EIO.
+ */
+int pt_token_new(char out[PT_TOKEN_LEN + 1]);
+/* SHA-256 of data as 64 lowercase hex digits and a NUL.  On the (never
+ * seen) failure of OpenSSL, out is the empty string: it matches no stored
+ * hash, so a caller comparing hashes fails closed. */
+void pt_sha256_hex(const void *data, size_t len, char out[PT_SHA256_HEX_LEN + 1]);
+/* Do a and b hold the same n bytes?  Time depends on n only. */
+bool pt_secure_equal(const void *a, const void *b, size_t n);
+
+/* Room for the PHC string ("$argon2id$v=19$m=19456,t=2,p=1$<22>$<43>"). */
+#define PT_PASSWORD_PHC_MAX   128
+/*
+ * Hash pw into out (a PHC string, NUL-terminated; outlen ≥
+ * PT_PASSWORD_PHC_MAX).  Does not apply the policy: call pt_password_policy
+ * first where the user chooses a password.  0, PT_EINVAL (pw longer than
+ * PT_PASSWORD_VERIFY_MAX, out too small), PT_ENOMEM, PT_EIO.
+ */
+int pt_password_hash(const char *pw, char *out, size_t outlen);
+/*
+ * Does pw match the PHC string phc?  0 on a match, with *needs_rehash
+ * (may be NULL) set when phc was made with other parameters or another
+ * argon2 version than the current ones: hash again and store.
+ * PT_EINVAL when it does not match, or pw is too long, or phc is not an
+ * argon2id PHC string (that one is logged: the stored row is damaged).
+ * PT_ENOMEM / PT_EIO on internal failure.
+ */
+int pt_password_verify(const char *phc, const char *pw, bool *needs_rehash);
+/*
+ * Spend what one pt_password_verify spends, for a sign-in with an unknown
+ * e-mail, so response time does not tell which e-mails have accounts.
+ * pw may be NULL.
+ */
+void pt_password_dummy_verify(const char *pw);
+/*
+ * NULL when pw is acceptable as a new password for the account whose
+ * e-mail is email (may be NULL), else a message for the user: at least 8
+ * characters, at most 128 bytes, an uppercase letter, a lowercase letter, a
+ * digit and a special character (ASCII punctuation, a space or any
+ * non-ASCII character), and not the e-mail address or its local part
+ * (compared case-insensitively).
+ */
+const char *pt_password_policy(const char *pw, const char *email);
+
+#define PT_TOTP_SECRET_LEN  20   /* 160 bits, RFC 4226's recommendation */
+#define PT_TOTP_DIGITS      6
+/* Base32 of PT_TOTP_SECRET_LEN bytes: 32 characters, no padding, and NUL. */
+#define PT_TOTP_BASE32_MAX  33
+#define PT_RECOVERY_CODES   10
+/* "xxxxx-xxxxx": 10 symbols of 5 bits = 50 bits, a dash and a NUL. */
+#define PT_RECOVERY_CODE_SIZE 12
+/* The normalised form: 10 symbols and a NUL. */
+#define PT_RECOVERY_NORM_SIZE 11
+/* A new random TOTP secret.  0 or PT_EIO. */
+int pt_totp_secret_new(unsigned char raw[PT_TOTP_SECRET_LEN]);
+/*
+ * raw as base32 (RFC 4648 alphabet, upper case, padding stripped) for manual
+ * entry and the URI.  out must hold ((rawlen * 8 + 4) / 5) + 1 bytes; for a
+ * PT_TOTP_SECRET_LEN secret, PT_TOTP_BASE32_MAX.  0, PT_EINVAL (out too
+ * small), PT_ENOMEM.
+ */
+int pt_totp_base32(const unsigned char *raw, size_t rawlen, char *out, size_t outlen);
+/*
+ * Check code against the secret at time now, accepting the steps now-1,
+ * now and now+1.  last_step is the step of the last code this account used
+ * (-1 if none).  Returns
+ *   0          a match, *matched_step (may be NULL) = its step: store it as
+ *              the new last_step in the same transaction as the sign-in;
+ *   PT_EEXIST  the code is right but its step is ≤ last_step (a replay, or
+ *              an older code after a newer one): refuse the sign-in;
+ *   PT_EINVAL  the code is not exactly 6 ASCII digits or does not match;
+ *   PT_EIO     liboath failed (logged).
+ * The candidate codes are compared in constant time.
+ */
+int pt_totp_verify(const unsigned char *raw, size_t rawlen, const char *code, time_t now,
+                   int64_t last_step, int64_t *matched_step);
+/*
+ * otpauth://totp/<issuer>:<account>?secret=<base32>&issuer=<issuer>
+ *   &algorithm=SHA1&digits=6&period=30
+ * with issuer and account percent-encoded (RFC 3986 unreserved characters
+ * kept).  malloc'd (free it), NULL when out of memory or an argument is
+ * NULL or empty (logged).
+ */
+char *pt_totp_uri(const char *issuer, const char *account, const char *base32);
+/*
+ * Ten new recovery codes "xxxxx-xxxxx" of Crockford base32 in lower case
+ * (0-9 a-z without i l o u), 50 random bits each.  Show them once; store the
+ * hash of each one's pt_recovery_code_normalize form.  0 or PT_EIO.
+ */
+int pt_recovery_codes_new(char codes[PT_RECOVERY_CODES][PT_RECOVERY_CODE_SIZE]);
+/*
+ * What the user typed, as the 10 symbols to hash and compare: case folded,
+ * dashes and spaces dropped, and the look-alikes o → 0, i and l → 1 mapped
+ * as Crockford prescribes.  0, or PT_EINVAL when the rest is not exactly 10
+ * symbols of the alphabet (out is then "").
+ */
+int pt_recovery_code_normalize(const char *in, char out[PT_RECOVERY_NORM_SIZE]);
+
+/* Longest text accepted (an otpauth:// URI is ~150 bytes). */
+#define PT_QR_TEXT_MAX   1024
+/*
+ * text (NUL-terminated, 1..PT_QR_TEXT_MAX bytes) as a QR code (error
+ * correction level M, 8-bit mode) in a self-contained SVG document:
+ *
+ *   <svg xmlns=… viewBox="0 0 W W" width=… height=… role="img"
+ *        aria-label="QR code" shape-rendering="crispEdges">
+ *     <rect width="W" height="W" fill="#fff"/><path fill="#000" d="…"/></svg>
+ *
+ * W counts modules including a 4-module quiet zone; one unit is one module.
+ * Presentation attributes only, no style attribute or element, so it passes
+ * a CSP without 'unsafe-inline'.  The same text always gives the same bytes.
+ * malloc'd (free it); NULL on bad input or failure (logged).  The page must
+ * offer the text another way too (the base32 secret): the SVG has no text.
+ */
+char *pt_qr_svg(const char *text);
+
+/* Seal / open a secret with the install's key ([security] key_file,
+ * AES-256-GCM, a fresh IV each time); aad binds it to its row ("user:7:totp").
+ * Results are owned by the request.  PT_EINVAL when a box was tampered with
+ * or the aad differs, PT_EIO when no key is configured. */
+int pt_seal(struct pt_req *r, const void *plain, size_t n, const char *aad,
+            const unsigned char **box, size_t *boxlen);
+int pt_unseal(struct pt_req *r, const void *box, size_t boxlen, const char *aad,
+              const unsigned char **plain, size_t *plainlen);
+
 /* ---- introspection ------------------------------------------------------ */
 
 /* The loaded modules as [{name, routes}], owned by the request. */
@@ -212,9 +402,13 @@ struct pt_db_arg {
 #define PT_ARG_INT(v)    ((struct pt_db_arg){ .type = PT_DB_INT, .i = (v) })
 #define PT_ARG_DOUBLE(v) ((struct pt_db_arg){ .type = PT_DB_DOUBLE, .d = (v) })
 #define PT_ARG_NULL      ((struct pt_db_arg){ .type = PT_DB_NULL })
-/* A NULL string binds SQL NULL.  For a char array use PT_ARG_STRN(a, strlen(a)). */
-#define PT_ARG_STR(v)    ((struct pt_db_arg){ .type = (v) ? PT_DB_STR : PT_DB_NULL, \
-                                             .p = (v), .len = (v) ? strlen(v) : 0 })
+/* A NULL string binds SQL NULL (a function, so char arrays pass too). */
+static inline struct pt_db_arg pt_arg_str(const char *v)
+{
+    return (struct pt_db_arg){ .type = v ? PT_DB_STR : PT_DB_NULL, .p = v,
+                               .len = v ? strlen(v) : 0 };
+}
+#define PT_ARG_STR(v)    pt_arg_str(v)
 #define PT_ARG_STRN(v, n) ((struct pt_db_arg){ .type = PT_DB_STR, .p = (v), .len = (n) })
 #define PT_ARG_BLOB(v, n) ((struct pt_db_arg){ .type = PT_DB_BLOB, .p = (v), .len = (n) })
 /* PT_ARGS(PT_ARG_INT(1), PT_ARG_STR(s)): a terminated argument list. */

@@ -45,10 +45,9 @@ static void render_problem(struct pt_req *r, int status)
     json_decref(p);
 }
 
-static bool nav_visible(const struct pt_nav_item *n)
+static bool nav_visible(struct pt_req *r, const struct pt_nav_item *n)
 {
-    /* Until sessions exist only public links are shown. */
-    return strcmp(n->permission, PT_PERM_PUBLIC) == 0;
+    return pt_can(r, n->permission, 0);
 }
 
 /* Navigation from every module's declarations, ordered, the current one active. */
@@ -61,7 +60,7 @@ static void layout_nav(struct pt_req *r, struct pt_tpl_dict *d)
         best = NULL;
         for (size_t i = 0; mods && i < mods->n; i++)
             for (const struct pt_nav_item *n = mods->mods[i]->nav; n && n->label; n++)
-                if (n->order > last && nav_visible(n) && (!best || n->order < best->order))
+                if (n->order > last && nav_visible(r, n) && (!best || n->order < best->order))
                     best = n;
         if (best == NULL)
             break;
@@ -94,6 +93,18 @@ static void layout_fill(struct pt_req *r, struct pt_tpl_dict *d, const char *tit
     set_str(d, "brand_name", cfg->platform_name);
     set_str(d, "request_id", r->id);
     layout_nav(r, d);
+    if (r->ident.user_id) {
+        struct pt_tpl_dict *u = pt_tpl_add_section(d, "user");
+        if (u) {
+            set_str(u, "name", r->ident.full_name);
+            set_str(u, "email", r->ident.email);
+        }
+        if (!r->ident.mfa_enabled) {
+            struct pt_tpl_dict *m = pt_tpl_add_section(d, "mfa_setup");
+            if (m)
+                set_str(m, "url", "/profile/security/2fa");
+        }
+    }
     if (r->flash_message) {
         struct pt_tpl_dict *f = pt_tpl_add_section(d, "flash");
         if (f) {
@@ -135,6 +146,9 @@ static int render_template(struct pt_req *r, int status, const char *set,
         goto out;
     layout_fill(r, head, title);
     layout_fill(r, foot, title);
+    /* Forms in the page and in the layout need the session's CSRF token. */
+    if (r->ident.csrf_token)
+        pt_tpl_set_global(d, "csrf_token", r->ident.csrf_token);
     if (pt_tpl_expand(cache, template, d, &out, &len) != 0) {
         pt_log_error("%s: template %s (set %s) failed to render (%s)", __func__, template,
                      set, r->id);

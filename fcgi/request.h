@@ -15,6 +15,7 @@
 struct pt_worker;
 struct pt_route;
 struct pt_tpl_cache;
+struct pt_audit_pending;
 
 struct pt_req {
     struct pt_worker  *w;
@@ -37,6 +38,14 @@ struct pt_req {
     struct pt_kvlist   params;        /* typed path parameters */
     struct pt_uploads  uploads;
     json_t            *json;          /* JSON body, or NULL */
+
+    /* identity (fcgi/session.c) */
+    struct pt_identity ident;
+    const char        *session_hash;  /* SHA-256 hex of the session cookie, or NULL */
+    json_t            *token_scopes;  /* a bearer token's permission keys */
+    json_t            *perm_cache;    /* pt_can(…, 0) answers of this request */
+    int64_t            token_org;     /* a service-account token's organisation */
+    struct pt_audit_pending *pending_audit;  /* pt_audit_log_always inside a tx */
 
     /* routing and rendering */
     const struct pt_route *route;

@@ -8,6 +8,8 @@
 #ifndef PT_SECRET_H
 #define PT_SECRET_H
 
+#include "portal.h"   /* the public half of this subsystem */
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -17,27 +19,10 @@
 /* What a sealed box adds to its plaintext: IV in front, tag behind. */
 #define PT_SECRET_OVERHEAD  (PT_SECRET_IV_LEN + PT_SECRET_TAG_LEN)
 
-#define PT_TOKEN_BYTES      32   /* 256 bits of entropy */
-#define PT_TOKEN_LEN        43   /* base64url without padding of 32 bytes */
-#define PT_SHA256_HEX_LEN   64
 
-/* n bytes from OpenSSL's CSPRNG: 0, or PT_EIO when RAND_bytes fails. */
-int pt_random_bytes(void *buf, size_t n);
 
-/*
- * A fresh 256-bit token as 43 base64url characters (A-Z a-z 0-9 - _, no
- * padding) and a NUL: safe in cookies, URLs and headers as is.  Store only
- * its pt_sha256_hex.  0 or PT_EIO.
- */
-int pt_token_new(char out[PT_TOKEN_LEN + 1]);
 
-/* SHA-256 of data as 64 lowercase hex digits and a NUL.  On the (never
- * seen) failure of OpenSSL, out is the empty string: it matches no stored
- * hash, so a caller comparing hashes fails closed. */
-void pt_sha256_hex(const void *data, size_t len, char out[PT_SHA256_HEX_LEN + 1]);
 
-/* Do a and b hold the same n bytes?  Time depends on n only. */
-bool pt_secure_equal(const void *a, const void *b, size_t n);
 
 /*
  * Read the secret-box key from path: a file of exactly 32 raw bytes, or of

@@ -14,7 +14,9 @@
 #include "worker.h"
 #include "arena.h"
 #include "pt_config.h"
+#include "audit.h"
 #include "db.h"
+#include "guard.h"
 #include "jobs.h"
 #include "modules.h"
 #include "render.h"
@@ -24,6 +26,7 @@
 #include "tplset.h"
 
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,20 +100,13 @@ static int worker_setup(struct pt_worker *w)
 
 static void worker_teardown(struct pt_worker *w)
 {
+    OPENSSL_cleanse(w->key, sizeof(w->key));
     pt_db_free(w->db);
     pt_tplsets_free(w->tplsets);
     pt_arena_free(w->arena);
     w->db = NULL;
     w->tplsets = NULL;
     w->arena = NULL;
-}
-
-/* Permission guard.  Until identity exists, only public routes are open. */
-static int guard(struct pt_req *r)
-{
-    if (strcmp(r->route->permission, PT_PERM_PUBLIC) == 0)
-        return 0;
-    return pt_error(r, 401, "Sign in to continue.");
 }
 
 static int dispatch(struct pt_req *r, json_t **view)
@@ -132,7 +128,7 @@ static int dispatch(struct pt_req *r, json_t **view)
     r->route = route;
     if ((route->flags & PT_ROUTE_API_ONLY) && !r->api)
         r->api = true;
-    int status = guard(r);
+    int status = pt_guard(r);
     if (status != 0)
         return status;
     if (!r->api && r->method == PT_GET)
@@ -157,6 +153,7 @@ static void handle_request(struct pt_worker *w, FCGX_Request *fr)
     if (status >= 500)
         pt_log_error("%s %s → %d (request %s)", r.method_name, r.path, status, r.id);
     pt_render(&r, status, view);
+    pt_audit_flush(&r);
 }
 
 static int accept_loop(struct pt_worker *w, FCGX_Request *fr)

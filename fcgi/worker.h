@@ -23,6 +23,8 @@ struct pt_worker {
     struct pt_arena         *arena;        /* reset after every request / job */
     struct pt_db            *db;           /* opened lazily on first use */
     int                      listen_fd;
+    int                      key_state;    /* [security] key_file: 0 unread, 1 loaded, -1 none */
+    unsigned char            key[32];
     unsigned long            served;
 };
 

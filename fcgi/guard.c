@@ -1,0 +1,149 @@
+/*
+ * guard.c — DESIGN §3 step 5, done by the core so no handler can forget it:
+ * sign-in where the route needs it, CSRF on every unsafe cookie request,
+ * and permission *and* scope: a membership at A grants its role on A's
+ * whole subtree.  Outside the actor's tree a target does not exist (404);
+ * inside it, a missing permission is 403.  Every denial is an audit event.
+ */
+#include "guard.h"
+#include "request.h"
+#include "session.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool scope_has(const struct pt_req *r, const char *permission)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(r->token_scopes, i, v)
+        if (json_is_string(v) && strcmp(json_string_value(v), permission) == 0)
+            return true;
+    return false;
+}
+
+/* A service-account token acts inside its organisation's subtree. */
+static bool service_token_can(struct pt_req *r, int64_t org_id)
+{
+    json_t *row;
+
+    if (org_id == 0)
+        return true;
+    return pt_db_query_one(r, "SELECT 1 AS ok FROM org_closure WHERE ancestor = ? AND descendant = ?",
+                           PT_ARGS(PT_ARG_INT(r->token_org), PT_ARG_INT(org_id)), &row) == 0;
+}
+
+/* "Anywhere" answers are asked again and again by the navigation: keep
+ * them for the rest of the request. */
+static int cache_get(struct pt_req *r, const char *permission)
+{
+    json_t *v = r->perm_cache ? json_object_get(r->perm_cache, permission) : NULL;
+
+    return v ? json_is_true(v) : -1;
+}
+
+static bool cache_put(struct pt_req *r, const char *permission, bool ok)
+{
+    if (r->perm_cache == NULL)
+        r->perm_cache = pt_keep(r, json_object());
+    if (r->perm_cache)
+        json_object_set_new(r->perm_cache, permission, json_boolean(ok));
+    return ok;
+}
+
+static bool can_anywhere(struct pt_req *r, const char *permission)
+{
+    json_t *row;
+    int cached = cache_get(r, permission);
+
+    if (cached >= 0)
+        return cached;
+    return cache_put(r, permission, pt_db_query_one(r,
+        "SELECT 1 AS ok FROM memberships m "
+        "JOIN role_permissions rp ON rp.role_id = m.role_id AND rp.perm_key = ? "
+        "WHERE m.user_id = ? LIMIT 1",
+        PT_ARGS(PT_ARG_STR(permission), PT_ARG_INT(r->ident.user_id)), &row) == 0);
+}
+
+bool pt_can(struct pt_req *r, const char *permission, int64_t org_id)
+{
+    json_t *row;
+
+    if (strcmp(permission, PT_PERM_PUBLIC) == 0)
+        return true;
+    if (r->ident.user_id == 0 && r->ident.token_id == 0)
+        return false;
+    if (strcmp(permission, PT_PERM_AUTHENTICATED) == 0)
+        return true;
+    if (r->ident.token_id && !scope_has(r, permission))
+        return false;
+    if (r->ident.user_id == 0)
+        return service_token_can(r, org_id);
+    if (org_id > 0)
+        return pt_db_query_one(r,
+            "SELECT 1 AS ok FROM memberships m "
+            "JOIN org_closure c ON c.ancestor = m.org_id AND c.descendant = ? "
+            "JOIN role_permissions rp ON rp.role_id = m.role_id AND rp.perm_key = ? "
+            "WHERE m.user_id = ? LIMIT 1",
+            PT_ARGS(PT_ARG_INT(org_id), PT_ARG_STR(permission), PT_ARG_INT(r->ident.user_id)),
+            &row) == 0;
+    return can_anywhere(r, permission);
+}
+
+/* Is org_id anywhere in the actor's tree (whatever the permission)? */
+static bool in_actor_tree(struct pt_req *r, int64_t org_id)
+{
+    json_t *row;
+
+    if (r->ident.user_id == 0)
+        return service_token_can(r, org_id);
+    return pt_db_query_one(r,
+        "SELECT 1 AS ok FROM memberships m "
+        "JOIN org_closure c ON c.ancestor = m.org_id AND c.descendant = ? "
+        "WHERE m.user_id = ? LIMIT 1",
+        PT_ARGS(PT_ARG_INT(org_id), PT_ARG_INT(r->ident.user_id)), &row) == 0;
+}
+
+static int deny(struct pt_req *r, int status, const char *why, int64_t org_id)
+{
+    json_t *meta = json_pack("{s:s, s:s, s:s, s:i}", "method", r->method_name, "path", r->path,
+                             "permission", r->route->permission, "status", status);
+
+    pt_audit_log_always(r, &(struct pt_audit){
+        .org_id = org_id, .category = "Security", .action = "Access Denied",
+        .status = "Failed", .description = why, .metadata = meta });
+    json_decref(meta);
+    return pt_error(r, status, why);
+}
+
+static int need_sign_in(struct pt_req *r)
+{
+    if (r->api || r->method != PT_GET)
+        return pt_error(r, 401, "Sign in to continue.");
+    pt_flash(r, "info", "Please sign in to continue.");
+    return pt_redirect(r, pt_printf(r, "/login?next=%s", r->path));
+}
+
+int pt_guard(struct pt_req *r)
+{
+    const struct pt_route *rt = r->route;
+    bool safe = r->method == PT_GET || r->method == PT_HEAD;
+    int rc = pt_session_resolve(r);
+
+    if (rc != 0)
+        return rc;
+    if (!safe && r->session_hash && !(rt->flags & PT_ROUTE_NO_CSRF) && !pt_session_csrf_ok(r))
+        return deny(r, 403, "The form has expired or did not come from this site: "
+                            "reload the page and try again.", 0);
+    if (strcmp(rt->permission, PT_PERM_PUBLIC) == 0)
+        return 0;
+    if (r->ident.user_id == 0 && r->ident.token_id == 0)
+        return need_sign_in(r);
+    int64_t org = rt->org_param ? pt_req_param_int(r, rt->org_param) : 0;
+    if (pt_can(r, rt->permission, org))
+        return 0;
+    if (org > 0 && !in_actor_tree(r, org))
+        return deny(r, 404, "There is no page at this address.", 0);
+    return deny(r, 403, "Your role does not allow this.", org);
+}

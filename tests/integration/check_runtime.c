@@ -95,7 +95,7 @@ START_TEST(test_page_and_api_twin_of_one_handler)
     ck_assert_int_eq(http_request(NULL, "/status", json_accept, NULL, 0, &accept), 0);
     ck_assert_int_eq(page.status, api.status);
     assert_header_contains(&page, "Content-Type", "text/html");
-    ck_assert_ptr_nonnull(strstr(page.body, "<!DOCTYPE html>"));
+    ck_assert_ptr_nonnull(strstr(page.body, "<!doctype html>"));
     ck_assert_ptr_nonnull(strstr(page.body, "System status"));
     ck_assert_ptr_nonnull(strstr(page.body, "bootstrap"));
     assert_header_contains(&api, "Content-Type", "application/json");

@@ -15,6 +15,7 @@
 #include "migrate.h"
 #include "portal.h"
 #include "request.h"
+#include "secret.h"
 #include "seed.h"
 #include "tplset.h"
 #include "worker.h"
@@ -55,6 +56,8 @@ static void ctl_usage(FILE *f)
         "                                   adds only what is missing\n"
         "  jobs [--state STATE]             list jobs (queued|running|done|failed; default:\n"
         "                                   queued and failed) and the mail outbox counts\n"
+        "  gen-key [PATH]                   create the 0600 secret key ([security] key_file);\n"
+        "                                   refuses to replace an existing one\n"
         "\n"
         "options:\n"
         "  -c FILE   the configuration (default $PORTAL_CONF, else %s)\n"
@@ -427,6 +430,27 @@ static int cmd_jobs(struct ctl *c, int argc, char **argv)
 
 /* ---- main --------------------------------------------------------------- */
 
+/* The key that seals two-factor secrets.  Replacing it would make every
+ * sealed secret unreadable, so an existing file is never overwritten. */
+static int cmd_gen_key(struct ctl *c, int argc, char **argv)
+{
+    const char *path = argc > 1 ? argv[1] : pt_config_value(c->cfg, "security", "key_file");
+
+    if (argc > 2 || path == NULL) {
+        fprintf(stderr, "portalctl: gen-key needs a PATH or [security] key_file\n");
+        return CTL_USAGE;
+    }
+    int rc = pt_secret_key_generate(path);
+    if (rc == PT_EEXIST) {
+        fprintf(stderr, "portalctl: %s exists; kept as it is\n", path);
+        return CTL_OK;
+    }
+    if (rc != 0)
+        return CTL_FAIL;
+    fprintf(stderr, "portalctl: wrote a new key to %s\n", path);
+    return CTL_OK;
+}
+
 struct ctl_cmd {
     const char *name;
     int       (*run)(struct ctl *c, int argc, char **argv);
@@ -438,6 +462,7 @@ static const struct ctl_cmd ctl_cmds[] = {
     { .name = "create-admin", .run = cmd_create_admin },
     { .name = "seed-demo",    .run = cmd_seed_demo },
     { .name = "jobs",         .run = cmd_jobs },
+    { .name = "gen-key",      .run = cmd_gen_key },
 };
 
 int main(int argc, char **argv)

@@ -155,13 +155,10 @@ static struct pt_db *db_new(const struct pt_config *cfg, bool admin)
         db_conf_uint(cfg, "read_timeout", 30, 86400, &db->read_timeout) != 0 ||
         db_conf_uint(cfg, "write_timeout", 30, 86400, &db->write_timeout) != 0)
         goto fail;
+    /* No password file: unix-socket authentication, or no database at all
+     * (the runtime still serves; /readyz says the database is down). */
     pwfile = pt_config_value(cfg, "database", admin ? "admin_password_file" : "password_file");
-    if (pwfile == NULL) {
-        pt_log_error("%s: [database] %s is not set", __func__,
-                     admin ? "admin_password_file" : "password_file");
-        goto fail;
-    }
-    if ((db->password = db_read_secret(pwfile)) == NULL)
+    if (pwfile != NULL && (db->password = db_read_secret(pwfile)) == NULL)
         goto fail;
     return db;
 fail:

@@ -1,7 +1,8 @@
 /*
- * bench — the fixture page scripts/dev bench measures: a 50-row table in the
- * real layout, built from a view the way every listing page is.  Loaded only
- * by the bench configuration, never in production.
+ * bench — the fixture pages scripts/dev bench measures: a 50-row table in
+ * the real layout, built from a view the way every listing page is, and a
+ * page of one primary-key SELECT.  Loaded only by the bench configuration,
+ * never in production.
  */
 #include "portal.h"
 
@@ -27,9 +28,27 @@ static int bench_table(struct pt_req *r, json_t *view)
     return 200;
 }
 
+/* One indexed primary-key SELECT rendered as a page: the cost of the data
+ * layer on top of the runtime (issue 3's target). */
+static int bench_org(struct pt_req *r, json_t *view)
+{
+    json_t *row;
+    int rc = pt_db_query_one(r, "SELECT id, name, kind, status, created FROM orgs WHERE id = ?",
+                             PT_ARGS(PT_ARG_INT(pt_req_param_int(r, "id"))), &row);
+
+    if (rc == PT_ENOTFOUND)
+        return pt_error(r, 404, "There is no organisation with this id.");
+    if (rc != 0)
+        return pt_error(r, 503, "The database is unreachable.");
+    json_object_set(view, "org", row);
+    return 200;
+}
+
 static const struct pt_route bench_routes[] = {
     { .methods = PT_GET, .pattern = "/bench/table", .permission = PT_PERM_PUBLIC,
       .handler = bench_table, .template = "bench/table.tpl", .title = "Bench table" },
+    { .methods = PT_GET, .pattern = "/bench/org/{id:int}", .permission = PT_PERM_PUBLIC,
+      .handler = bench_org, .template = "bench/org.tpl", .title = "Bench organisation" },
     { 0 }
 };
 

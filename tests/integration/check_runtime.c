@@ -268,6 +268,40 @@ START_TEST(test_reload_under_load_loses_no_request)
 }
 END_TEST
 
+/* /readyz follows the database without a restart of portald; pages that
+ * need no database keep answering meanwhile. */
+START_TEST(test_readyz_follows_the_database)
+{
+    struct http_resp r;
+    int tries;
+
+    ck_assert_int_eq(test_dev("db-stop"), 0);
+    ck_assert_int_eq(http_get("/readyz", &r), 0);
+    ck_assert_int_eq(r.status, 503);
+    assert_header_contains(&r, "Content-Type", "application/problem+json");
+    http_resp_free(&r);
+    ck_assert_int_eq(http_get("/healthz", &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    http_resp_free(&r);
+    ck_assert_int_eq(test_dev("db-start"), 0);
+    for (tries = 0; tries < 50; tries++) {
+        ck_assert_int_eq(http_get("/readyz", &r), 0);
+        long status = r.status;
+        http_resp_free(&r);
+        if (status == 200)
+            break;
+        sleep_ms(200);
+    }
+    ck_assert_int_lt(tries, 50);
+    /* every worker reconnects on its own: all of them answer */
+    for (int i = 0; i < 20; i++) {
+        ck_assert_int_eq(http_get("/readyz", &r), 0);
+        ck_assert_int_eq(r.status, 200);
+        http_resp_free(&r);
+    }
+}
+END_TEST
+
 int main(void)
 {
     if (http_base() == NULL || getenv("PT_TEST_VAR") == NULL) {
@@ -288,6 +322,7 @@ int main(void)
     tcase_add_test(limits, test_bad_bodies_rejected_and_workers_survive);
     tcase_add_test(master, test_killed_worker_is_replaced);
     tcase_add_test(master, test_reload_under_load_loses_no_request);
+    tcase_add_test(master, test_readyz_follows_the_database);
     tcase_set_timeout(limits, 60);
     tcase_set_timeout(master, 120);
     suite_add_tcase(s, faces);

@@ -12,7 +12,7 @@ set -u
 build=${1:?usage: run.sh BUILD_DIR}
 seconds=${FUZZ_SECONDS:-20}
 here=$(cd "$(dirname "$0")" && pwd)
-harnesses="query form multipart cookie json"
+harnesses="query form multipart cookie json totp_code"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pt-fuzz.XXXXXX") || exit 1
 keep=0

@@ -1,0 +1,93 @@
+/*
+ * auth_client.h — what check_auth drives the portal with: a browser (a
+ * cookie jar, forms with their CSRF token, redirects not followed), the
+ * stack's database through the mariadb client (fixtures an administrator
+ * would have made), the real oathtool, and the SMTP sink's mail folder.
+ * Every helper fails the running Check test on a broken promise, so they
+ * are called from tests only.
+ */
+#ifndef PT_TEST_AUTH_CLIENT_H
+#define PT_TEST_AUTH_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http.h"
+
+#define PASSWORD     "Correct-Horse-9"
+#define NEW_PASSWORD "Battery-Staple-42"
+#define MAX_COOKIES  16
+
+/* From PT_TEST_VAR and PT_TEST_CONFIG; 77 (skip) when they are unset. */
+int auth_client_init(void);
+
+/* ---- the database ---- */
+
+/* One SQL text through the mariadb client: its output (no column names),
+ * trimmed, malloc'd. */
+char *sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+long long sql_int(const char *query);
+/* A value of the stack's portal.conf, malloc'd, or NULL. */
+char *conf_get(const char *section, const char *key);
+
+/* ---- fixtures ---- */
+
+long long platform_org(void);
+/* A fresh address "<tag>-<pid>-<n>-<t>@example.com", malloc'd. */
+char *unique_email(const char *tag);
+/* A custom role of the platform organisation with these permission keys
+ * (a comma-separated list, may be empty). */
+long long make_role(const char *perms);
+/* A user holding role (0: a role without permissions) in the platform
+ * organisation, with PASSWORD unless with_password is false. */
+long long make_user(const char *email, bool with_password, long long role);
+/* A one_time_tokens link for user: the token (64 hex digits, as portalctl
+ * makes them), stored as its SHA-256 hex. */
+char *make_link(long long user, const char *purpose, const char *expires_sql);
+
+/* ---- the browser ---- */
+
+struct browser {
+    char *name[MAX_COOKIES], *value[MAX_COOKIES];
+    int   n;
+    char  csrf[128];                /* the last page's csrf_token field */
+};
+
+void browser_free(struct browser *b);
+const char *cookie(const struct browser *b, const char *name);
+void cookie_set(struct browser *b, const char *name, size_t nlen, const char *value,
+                size_t vlen, bool drop);
+/* http_request that waits out nginx's own 429 (the one without X-Request-Id). */
+int paced_request(const char *method, const char *path, const char *const *hdrs,
+                  const char *body, size_t len, struct http_resp *out);
+/* One request with the jar's cookies; json: a JSON body, Accept JSON and
+ * X-CSRF-Token.  The response's cookies go into the jar. */
+void browse(struct browser *b, const char *method, const char *path, const char *body,
+            bool json, struct http_resp *out);
+char *form_enc(const char *s);
+/* POST a form of "name", "value" pairs ending with NULL, csrf_token added. */
+void post_form(struct browser *b, const char *path, struct http_resp *out, ...);
+void assert_redirect(const struct http_resp *r, const char *prefix);
+void assert_body_has(const struct http_resp *r, const char *want);
+/* GET that must answer 200; keeps the page's CSRF token when signed in. */
+void open_page(struct browser *b, const char *path, struct http_resp *out);
+/* 200 when the browser is signed in, 401 when not (the JSON API says). */
+long whoami(struct browser *b);
+void sign_in(struct browser *b, const char *email, const char *password,
+             struct http_resp *out);
+
+/* ---- TOTP, pages, mail ---- */
+
+/* The real oathtool's code for a base32 secret at now + offset seconds. */
+char *oathtool(const char *secret, long offset);
+/* The text after prefix up to the next '<'. */
+char *scrape(const char *body, const char *prefix);
+/* The recovery codes listed in the page. */
+int scrape_codes(const char *body, char codes[10][16]);
+/* The mail to `to` whose subject starts with subject (quoted-printable
+ * decoded), waiting up to 20 s for its delivery. */
+char *mail_wait(const char *to, const char *subject);
+/* The link in text that starts with path_prefix, up to a space or quote. */
+char *link_in(const char *text, const char *path_prefix);
+
+#endif

@@ -37,7 +37,7 @@ static void render_problem(struct pt_req *r, int status)
 {
     json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank",
                           "title", pt_status_reason(status), "status", status,
-                          "instance", r->path, "request_id", r->id);
+                          "instance", r->full_path, "request_id", r->id);
 
     if (p != NULL && r->error_detail)
         json_object_set_new(p, "detail", json_string(r->error_detail));
@@ -183,6 +183,17 @@ void pt_render(struct pt_req *r, int status, json_t *view)
     if (r->tplset == NULL)
         r->tplset = pt_tplsets_set_for_host(r->w->tplsets, r->host);
     if (status >= 400) {
+        /* A form refused with view.error (and no pt_error) shows the form
+         * again with its message; the API still answers problem+json. */
+        json_t *err = view ? json_object_get(view, "error") : NULL;
+        bool form_again = r->error_detail == NULL && json_is_string(err) && r->route &&
+                          r->route->template != NULL;
+
+        if (form_again && r->api)
+            r->error_detail = json_string_value(err);
+        if (form_again && !r->api &&
+            render_template(r, status, r->tplset, r->route->template, view) == 0)
+            return;
         if (r->api)
             render_problem(r, status);
         else

@@ -124,16 +124,17 @@ static int parse_target(struct pt_req *r)
     if (uri == NULL || uri[0] != '/')
         return req_fail(r, 400, "the request target must be an absolute path");
     size_t plen = strcspn(uri, "?#");
-    r->path = pt_arena_strndup(r->arena, uri, plen);
+    r->path = r->full_path = pt_arena_strndup(r->arena, uri, plen);
     if (r->path == NULL)
         return req_fail(r, 500, "out of memory");
+    /* First, so that even a malformed query gets a problem+json answer. */
+    detect_api(r);
     if (uri[plen] == '?') {
         const char *q = uri + plen + 1;
         int rc = pt_parse_urlencoded(r->arena, q, strcspn(q, "#"), lim, &r->query, &why);
         if (rc != 0)
             return req_fail(r, 400, why ? why : "malformed query string");
     }
-    detect_api(r);
     return 0;
 }
 
@@ -233,7 +234,7 @@ static void req_base(struct pt_req *r, struct pt_worker *w)
     r->arena = w->arena;
     r->status = 200;
     r->method_name = "";
-    r->path = "/";
+    r->path = r->full_path = "/";
     r->host = "";
     r->client_ip = "";
 }

@@ -26,7 +26,9 @@ struct pt_req {
     /* parsed input */
     unsigned           method;        /* one PT_* bit; 0 when unknown */
     const char        *method_name;
-    const char        *path;          /* as sent (still %-encoded), without the query */
+    const char        *path;          /* as sent (still %-encoded), without the query
+                                         and without the /api/v1 prefix */
+    const char        *full_path;     /* as sent, prefix included (problem "instance") */
     const char        *host;          /* lower case, port stripped */
     const char        *client_ip;
     bool               tls;

@@ -25,6 +25,8 @@ set -euo pipefail
 PT_SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/lib/stack.sh
 . "$PT_SRCDIR/scripts/lib/stack.sh"
+# shellcheck source=bench/identity.sh
+. "$PT_SRCDIR/bench/identity.sh"
 
 VAR=${PT_BENCH_VAR:?PT_BENCH_VAR: run scripts/dev bench}
 BUILDDIR=${PT_BENCH_BUILDDIR:?PT_BENCH_BUILDDIR: run scripts/dev bench}
@@ -195,6 +197,7 @@ main() {
     done < <(extra_routes)
     pt_dev_hello_stop "$VAR" >/dev/null
     print_table
+    identity_bench
     measure_worker_memory
 }
 

@@ -281,6 +281,7 @@ pt_dev_nginx_render() {
     [ "$(id -u)" -ne 0 ] || user="user root root;"
     sed -e "s|@VAR@|$var|g" -e "s|@PORT@|$port|g" -e "s|@SRCDIR@|$PT_SRCDIR|g" \
         -e "s|@SOCKET@|$var/run/portald.sock|g" -e "s|@USER@|$user|g" \
+        -e "s|@SIGNIN_LIMIT_KEY@|${PT_NGINX_SIGNIN_LIMIT_KEY:-\$binary_remote_addr}|g" \
         "$PT_SRCDIR/nginx/portal.conf.in" >"$var/nginx/nginx.conf"
     if ! pt_dev_nginx "$var" -t -q 2>"$var/log/nginx-test.log"; then
         cat "$var/log/nginx-test.log" >&2

@@ -125,6 +125,17 @@ static int need_sign_in(struct pt_req *r)
     return pt_redirect(r, pt_printf(r, "/login?next=%s", r->path));
 }
 
+/* The organisation requires two-factor: nothing else until it is set up. */
+static int need_mfa_setup(struct pt_req *r)
+{
+    if (r->api || r->method != PT_GET)
+        return pt_error(r, 403, "Your organisation requires two-factor authentication: "
+                                "set it up first.");
+    pt_flash(r, "warning", "Your organisation requires two-factor authentication. "
+                           "Set it up now to continue.");
+    return pt_redirect(r, "/profile/security/2fa");
+}
+
 int pt_guard(struct pt_req *r)
 {
     const struct pt_route *rt = r->route;
@@ -140,6 +151,8 @@ int pt_guard(struct pt_req *r)
         return 0;
     if (r->ident.user_id == 0 && r->ident.token_id == 0)
         return need_sign_in(r);
+    if (r->mfa_hold && !(rt->flags & PT_ROUTE_MFA_SETUP))
+        return need_mfa_setup(r);
     int64_t org = rt->org_param ? pt_req_param_int(r, rt->org_param) : 0;
     if (pt_can(r, rt->permission, org))
         return 0;

@@ -56,6 +56,7 @@ enum pt_method {
 /* Route flags. */
 #define PT_ROUTE_NO_CSRF  (1u << 0)   /* unsafe method without a CSRF check (sign-in form) */
 #define PT_ROUTE_API_ONLY (1u << 1)   /* JSON only, no page */
+#define PT_ROUTE_MFA_SETUP (1u << 2)  /* open to a session held until two-factor is set up */
 
 /*
  * A handler fills `view` (an empty object owned by the core) and returns an
@@ -208,6 +209,9 @@ int64_t pt_req_user_id(const struct pt_req *r);
 /* Signs user_id in: ends the request's current session (id rotation),
  * creates a new one and sets its cookie. */
 int pt_session_start(struct pt_req *r, int64_t user_id);
+/* Holds the request's session to PT_ROUTE_MFA_SETUP routes until the user
+ * enables two-factor (an organisation requires it). */
+int pt_session_require_mfa(struct pt_req *r);
 /* Ends the request's session and clears the cookie. */
 int pt_session_end(struct pt_req *r);
 /* Ends every session of user_id (all_but_current: keep the request's own). */

@@ -46,6 +46,7 @@ struct pt_req {
     const char        *session_hash;  /* SHA-256 hex of the session cookie, or NULL */
     json_t            *token_scopes;  /* a bearer token's permission keys */
     json_t            *perm_cache;    /* pt_can(…, 0) answers of this request */
+    bool               mfa_hold;      /* session held until two-factor is set up */
     int64_t            token_org;     /* a service-account token's organisation */
     struct pt_audit_pending *pending_audit;  /* pt_audit_log_always inside a tx */
 

@@ -49,6 +49,8 @@ static void session_fill(struct pt_req *r, json_t *row)
     r->ident.full_name = json_string_value(json_object_get(row, "full_name"));
     r->ident.csrf_token = json_string_value(json_object_get(row, "csrf_token"));
     r->ident.mfa_enabled = json_integer_value(json_object_get(row, "mfa")) != 0;
+    r->mfa_hold = !r->ident.mfa_enabled &&
+                  json_integer_value(json_object_get(row, "mfa_required")) != 0;
 }
 
 static int resolve_cookie(struct pt_req *r, const char *token)
@@ -62,7 +64,7 @@ static int resolve_cookie(struct pt_req *r, const char *token)
             "SELECT s.user_id, s.impersonator_id, s.csrf_token, u.email, u.full_name, "
             "u.status, (s.expires > UTC_TIMESTAMP()) AS live, "
             "TIMESTAMPDIFF(SECOND, s.last_seen, UTC_TIMESTAMP()) AS idle, "
-            "(t.enabled_at IS NOT NULL) AS mfa "
+            "(t.enabled_at IS NOT NULL) AS mfa, s.mfa_required "
             "FROM sessions s JOIN users u ON u.id = s.user_id "
             "LEFT JOIN totp t ON t.user_id = u.id WHERE s.token_hash = ?",
             PT_ARGS(PT_ARG_STR(hash)), &row) != 0) {
@@ -185,6 +187,15 @@ int pt_session_start(struct pt_req *r, int64_t user_id)
     r->ident.user_id = user_id;
     r->ident.csrf_token = pt_strdup(r, csrf);
     return pt_resp_cookie(r, pt_session_cookie_name(r), token, -1);
+}
+
+int pt_session_require_mfa(struct pt_req *r)
+{
+    if (r->session_hash == NULL)
+        return PT_EINVAL;
+    r->mfa_hold = !r->ident.mfa_enabled;
+    return pt_db_exec(r, "UPDATE sessions SET mfa_required = 1 WHERE token_hash = ?",
+                      PT_ARGS(PT_ARG_STR(r->session_hash)), NULL, NULL);
 }
 
 int pt_session_end(struct pt_req *r)

@@ -36,6 +36,7 @@ int auth_finish_signin(struct pt_req *r, json_t *view, int64_t user_id, const ch
     if (id != NULL && id->user_id == user_id && id->csrf_token != NULL)
         json_object_set_new(view, "csrf_token", json_string(id->csrf_token));
     if (!auth_totp_enabled(r, user_id) && auth_mfa_required(r, user_id)) {
+        pt_session_require_mfa(r);
         json_object_set_new(view, "mfa_setup_required", json_true());
         pt_flash(r, "warning", "Your organisation requires two-factor authentication. "
                  "Set it up now to continue.");

@@ -532,6 +532,17 @@ START_TEST(test_admin_resets_two_factor_and_org_can_require_it)
     free(sql("UPDATE orgs SET require_mfa = 0 WHERE id = %lld", platform_org()));
     assert_redirect(&r, "/profile/security/2fa");
     http_resp_free(&r);
+    /* …and holds the session there: other pages lead back to enrolment,
+     * the API refuses, the enrolment page itself opens. */
+    browse(&user, "GET", "/profile/tokens", NULL, false, &r);
+    assert_redirect(&r, "/profile/security/2fa");
+    http_resp_free(&r);
+    browse(&user, "GET", "/api/v1/profile/tokens", NULL, false, &r);
+    ck_assert_int_eq(r.status, 403);
+    http_resp_free(&r);
+    open_page(&user, "/profile/security/2fa", &r);
+    ck_assert_int_eq(r.status, 200);
+    http_resp_free(&r);
     free(left), free(ev), free(secret), free(admin_email), free(user_email), free(plain_email);
     browser_free(&admin);
     browser_free(&user);

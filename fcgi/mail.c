@@ -16,7 +16,6 @@
 #include "request.h"
 #include "tpl.h"
 #include "tplset.h"
-#include "view.h"
 #include "worker.h"
 #include "arena.h"
 
@@ -281,7 +280,7 @@ static unsigned mail_conf_uint(const struct pt_config *cfg, const char *key, uns
 /* Expands templates/mail/<name>.<ext>.tpl (an absolute name: the cache's
  * search path is the default set's, the mail folder sits beside it). */
 static int mail_render(struct pt_req *r, const char *name, const char *ext,
-                       const struct pt_tpl_dict *d, bool optional, char **out)
+                       const json_t *vars, const json_t *globals, bool optional, char **out)
 {
     char dir[PATH_MAX];
     struct pt_tpl_cache *cache = pt_tplsets_cache(r->w->tplsets, "default");
@@ -298,7 +297,7 @@ static int mail_render(struct pt_req *r, const char *name, const char *ext,
         return PT_ENOMEM;
     if (optional && !pt_tpl_cache_has(cache, file))
         return 0;
-    if (pt_tpl_expand(cache, file, d, out, &len) != 0) {
+    if (pt_tpl_expand_view(cache, file, vars, globals, NULL, 0, out, &len) != 0) {
         pt_log_error("%s: request %s: template %s is missing or broken", __func__, r->id, file);
         return PT_EIO;
     }
@@ -351,20 +350,17 @@ struct mail_parts {
 static int mail_render_all(struct pt_req *r, const char *name, json_t *vars,
                            struct mail_parts *p)
 {
-    struct pt_tpl_dict *d = pt_tpl_dict_new("mail");
+    /* The platform's name unless the caller's vars say otherwise: a global
+     * is what a template sees when the view lacks the name. */
+    json_t *globals = json_object();
     int rc = PT_ENOMEM;
 
-    if (d == NULL)
+    if (json_object_set_new_nocheck(globals, "brand_name",
+                                    json_string_nocheck(r->w->cfg->platform_name)) != 0)
         goto out;
-    if (vars && pt_view_to_dict(vars, d) != 0)
-        goto out;
-    if (json_object_get(vars, "brand_name") == NULL &&
-        pt_tpl_set(d, "brand_name", r->w->cfg->platform_name,
-                   strlen(r->w->cfg->platform_name)) != 0)
-        goto out;
-    if ((rc = mail_render(r, name, "subject", d, false, &p->subject)) != 0 ||
-        (rc = mail_render(r, name, "txt", d, false, &p->text)) != 0 ||
-        (rc = mail_render(r, name, "html", d, true, &p->html)) != 0)
+    if ((rc = mail_render(r, name, "subject", vars, globals, false, &p->subject)) != 0 ||
+        (rc = mail_render(r, name, "txt", vars, globals, false, &p->text)) != 0 ||
+        (rc = mail_render(r, name, "html", vars, globals, true, &p->html)) != 0)
         goto out;
     mail_clean_subject(p->subject);
     /* The pragma or {{!NOESCAPE …}} line leaves a newline before the body. */
@@ -372,7 +368,7 @@ static int mail_render_all(struct pt_req *r, const char *name, json_t *vars,
     if (p->html)
         mail_trim_lead(p->html);
 out:
-    pt_tpl_dict_free(d);
+    json_decref(globals);
     return rc;
 }
 

@@ -11,7 +11,6 @@
 #include "response.h"
 #include "tpl.h"
 #include "tplset.h"
-#include "view.h"
 #include "worker.h"
 
 #include <stdlib.h>
@@ -50,12 +49,33 @@ static bool nav_visible(struct pt_req *r, const struct pt_nav_item *n)
     return pt_can(r, n->permission, 0);
 }
 
+/* Sets o's member key to a copy of v (nothing when v is NULL); 0 or -1.
+ * Unchecked UTF-8: the layout is only read by the template, never
+ * serialised, and a name from the database must not fail the page. */
+static int set_str(json_t *o, const char *key, const char *v)
+{
+    if (v == NULL)
+        return 0;
+    return json_object_set_new_nocheck(o, key, json_string_nocheck(v));
+}
+
+/* A new empty object as parent's member key, or NULL. */
+static json_t *add_obj(json_t *parent, const char *key)
+{
+    json_t *o = json_object();
+
+    return json_object_set_new_nocheck(parent, key, o) == 0 ? o : NULL;
+}
+
 /* Navigation from every module's declarations, ordered, the current one active. */
-static void layout_nav(struct pt_req *r, struct pt_tpl_dict *d)
+static int layout_nav(struct pt_req *r, json_t *layout)
 {
     const struct pt_modules *mods = r->w->mods;
     const struct pt_nav_item *best = NULL;
+    json_t *nav = json_array();
 
+    if (json_object_set_new_nocheck(layout, "nav", nav) != 0)
+        return -1;
     for (int last = -2147483647;;) {
         best = NULL;
         for (size_t i = 0; mods && i < mods->n; i++)
@@ -63,55 +83,49 @@ static void layout_nav(struct pt_req *r, struct pt_tpl_dict *d)
                 if (n->order > last && nav_visible(r, n) && (!best || n->order < best->order))
                     best = n;
         if (best == NULL)
-            break;
+            return 0;
         last = best->order;
-        struct pt_tpl_dict *item = pt_tpl_add_section(d, "nav");
-        if (item == NULL)
-            return;
-        pt_tpl_set(item, "label", best->label, strlen(best->label));
-        pt_tpl_set(item, "href", best->href, strlen(best->href));
+        json_t *item = json_object();
+        if (json_array_append_new(nav, item) != 0 || set_str(item, "label", best->label) != 0 ||
+            set_str(item, "href", best->href) != 0)
+            return -1;
         size_t hl = strlen(best->href);
-        if (strcmp(r->path, best->href) == 0 ||
-            (hl > 1 && strncmp(r->path, best->href, hl) == 0 && r->path[hl] == '/'))
-            pt_tpl_show_section(item, "active");
+        if ((strcmp(r->path, best->href) == 0 ||
+             (hl > 1 && strncmp(r->path, best->href, hl) == 0 && r->path[hl] == '/')) &&
+            json_object_set_new_nocheck(item, "active", json_true()) != 0)
+            return -1;
     }
 }
 
-static void set_str(struct pt_tpl_dict *d, const char *name, const char *v)
-{
-    if (v != NULL)
-        pt_tpl_set(d, name, v, strlen(v));
-}
-
-/* The values the layout's HEAD and FOOT read (include dictionaries do not
- * inherit the page's values, so each gets its own copy). */
-static void layout_fill(struct pt_req *r, struct pt_tpl_dict *d, const char *title)
+/* The view of the layout's HEAD and FOOT includes (which do not see the
+ * page's values; one object serves both).  NULL when out of memory. */
+static json_t *layout_new(struct pt_req *r, const char *title)
 {
     const struct pt_config *cfg = r->w->cfg;
+    json_t *l = json_object(), *o;
 
-    set_str(d, "title", title);
-    set_str(d, "brand_name", cfg->platform_name);
-    set_str(d, "request_id", r->id);
-    layout_nav(r, d);
+    if (l == NULL || set_str(l, "title", title) != 0 ||
+        set_str(l, "brand_name", cfg->platform_name) != 0 ||
+        set_str(l, "request_id", r->id) != 0 || layout_nav(r, l) != 0)
+        goto fail;
     if (r->ident.user_id) {
-        struct pt_tpl_dict *u = pt_tpl_add_section(d, "user");
-        if (u) {
-            set_str(u, "name", r->ident.full_name);
-            set_str(u, "email", r->ident.email);
-        }
-        if (!r->ident.mfa_enabled) {
-            struct pt_tpl_dict *m = pt_tpl_add_section(d, "mfa_setup");
-            if (m)
-                set_str(m, "url", "/profile/security/2fa");
-        }
+        if ((o = add_obj(l, "user")) == NULL || set_str(o, "name", r->ident.full_name) != 0 ||
+            set_str(o, "email", r->ident.email) != 0)
+            goto fail;
+        if (!r->ident.mfa_enabled &&
+            ((o = add_obj(l, "mfa_setup")) == NULL ||
+             set_str(o, "url", "/profile/security/2fa") != 0))
+            goto fail;
     }
-    if (r->flash_message) {
-        struct pt_tpl_dict *f = pt_tpl_add_section(d, "flash");
-        if (f) {
-            set_str(f, "level", r->flash_level);
-            set_str(f, "message", r->flash_message);
-        }
-    }
+    if (r->flash_message &&
+        ((o = add_obj(l, "flash")) == NULL || set_str(o, "level", r->flash_level) != 0 ||
+         set_str(o, "message", r->flash_message) != 0))
+        goto fail;
+    return l;
+fail:
+    pt_log_error("%s: out of memory (%s)", __func__, r->id);
+    json_decref(l);
+    return NULL;
 }
 
 /* Page title: the view's "title" member, else the route's. */
@@ -130,26 +144,22 @@ static int render_template(struct pt_req *r, int status, const char *set,
                            const char *template, json_t *view)
 {
     struct pt_tpl_cache *cache = pt_tplsets_cache(r->w->tplsets, set);
-    struct pt_tpl_dict *d = pt_tpl_dict_new("page");
-    const char *title = page_title(r, view, status);
+    json_t *layout = layout_new(r, page_title(r, view, status));
+    json_t *globals = json_object();
+    const struct pt_tpl_include inc[] = {
+        { .name = "HEAD", .filename = LAYOUT_HEAD, .view = layout },
+        { .name = "FOOT", .filename = LAYOUT_FOOT, .view = layout },
+    };
     char *out = NULL;
     size_t len = 0;
     int rc = -1;
 
-    if (cache == NULL || d == NULL)
+    if (cache == NULL || layout == NULL || globals == NULL)
         goto out;
-    if (view && pt_view_to_dict(view, d) != 0)
-        goto out;
-    struct pt_tpl_dict *head = pt_tpl_add_include(d, "HEAD", LAYOUT_HEAD);
-    struct pt_tpl_dict *foot = pt_tpl_add_include(d, "FOOT", LAYOUT_FOOT);
-    if (head == NULL || foot == NULL)
-        goto out;
-    layout_fill(r, head, title);
-    layout_fill(r, foot, title);
     /* Forms in the page and in the layout need the session's CSRF token. */
-    if (r->ident.csrf_token)
-        pt_tpl_set_global(d, "csrf_token", r->ident.csrf_token);
-    if (pt_tpl_expand(cache, template, d, &out, &len) != 0) {
+    if (set_str(globals, "csrf_token", r->ident.csrf_token) != 0)
+        goto out;
+    if (pt_tpl_expand_view(cache, template, view, globals, inc, 2, &out, &len) != 0) {
         pt_log_error("%s: template %s (set %s) failed to render (%s)", __func__, template,
                      set, r->id);
         goto out;
@@ -157,7 +167,8 @@ static int render_template(struct pt_req *r, int status, const char *set,
     rc = pt_resp_send(r, status, "text/html; charset=utf-8", out, len);
 out:
     free(out);
-    pt_tpl_dict_free(d);
+    json_decref(layout);
+    json_decref(globals);
     return rc;
 }
 

@@ -10,21 +10,38 @@
 
 #define BENCH_ROWS 50
 
-static int bench_table(struct pt_req *r, json_t *view)
+/* One row, built member by member: json_pack's format parser cost more
+ * than everything else the handler does. */
+static json_t *bench_row(int i)
 {
     static const char *kinds[] = { "distributor", "partner", "customer" };
+    char name[64];
+    json_t *row = json_object();
+
+    snprintf(name, sizeof(name), "Customer <%03d> & Sons", i);
+    if (row == NULL ||
+        json_object_set_new(row, "id", json_integer(i)) != 0 ||
+        json_object_set_new(row, "name", json_string(name)) != 0 ||
+        json_object_set_new(row, "kind", json_string(kinds[i % 3])) != 0 ||
+        json_object_set_new(row, "status", json_string(i % 7 ? "active" : "suspended")) != 0 ||
+        json_object_set_new(row, "users", json_integer(i * 3)) != 0 ||
+        json_object_set_new(row, "customers", json_integer(i % 11)) != 0 ||
+        json_object_set_new(row, "created", json_string("2026-11-23 10:00:00")) != 0) {
+        json_decref(row);
+        return NULL;
+    }
+    return row;
+}
+
+static int bench_table(struct pt_req *r, json_t *view)
+{
     json_t *rows = json_array();
 
-    (void)r;
-    for (int i = 1; i <= BENCH_ROWS; i++) {
-        char name[64];
-
-        snprintf(name, sizeof(name), "Customer <%03d> & Sons", i);
-        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:s}",
-            "id", i, "name", name, "kind", kinds[i % 3], "status", i % 7 ? "active" : "suspended",
-            "users", i * 3, "customers", i % 11, "created", "2026-11-23 10:00:00"));
-    }
-    json_object_set_new(view, "rows", rows);
+    if (json_object_set_new(view, "rows", rows) != 0)
+        return pt_error(r, 500, "out of memory");
+    for (int i = 1; i <= BENCH_ROWS; i++)
+        if (json_array_append_new(rows, bench_row(i)) != 0)
+            return pt_error(r, 500, "out of memory");
     return 200;
 }
 

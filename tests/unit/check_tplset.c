@@ -92,13 +92,11 @@ static struct pt_tplsets *sets_new(void)
 static char *render_for_host(struct pt_tplsets *s, const char *host, const char *file)
 {
     struct pt_tpl_cache *c = pt_tplsets_cache(s, pt_tplsets_set_for_host(s, host));
-    struct pt_tpl_dict *d = pt_tpl_dict_new("page");
+    const struct pt_tpl_include head = { .name = "HEAD", .filename = "layout/head.tpl" };
     char *out = NULL;
 
     ck_assert_ptr_nonnull(c);
-    ck_assert_ptr_nonnull(pt_tpl_add_include(d, "HEAD", "layout/head.tpl"));
-    ck_assert_int_eq(pt_tpl_expand(c, file, d, &out, NULL), 0);
-    pt_tpl_dict_free(d);
+    ck_assert_int_eq(pt_tpl_expand_view(c, file, NULL, NULL, &head, 1, &out, NULL), 0);
     return out;
 }
 

@@ -1,8 +1,9 @@
 /*
- * check_view.c — a JSON view becomes a ctemplate dictionary (fcgi/view.c):
- * scalars, booleans and null, nested objects, arrays with _count and
- * _empty, arrays of scalars, key validation, the depth cap, and escaping
- * of view values in an HTML template.
+ * check_view.c — how a JSON view reads in a template (pt_tpl_expand_view,
+ * the rules in fcgi/tpl.h): scalars, booleans and null, nested objects and
+ * the lookup into enclosing scopes, arrays with _count and _empty, arrays
+ * of scalars, keys, the depth cap, and escaping of view values in an HTML
+ * template.
  */
 #include <check.h>
 #include <ftw.h>
@@ -14,7 +15,6 @@
 #include <jansson.h>
 
 #include "tpl.h"
-#include "view.h"
 
 /* Not PATH_MAX: -I fcgi puts the portal's own limits.h before <limits.h>. */
 #define FIX_PATH 4096
@@ -42,11 +42,25 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
     return remove(path);
 }
 
-/* A valid name of n characters ("kkk…"), to probe the key length cap. */
+/* A valid name of n characters ("kkk…"). */
 static void long_key(char *buf, size_t n)
 {
     memset(buf, 'k', n);
     buf[n] = '\0';
+}
+
+/* rel: the HTML pragma and n nested sections (the outermost named outer,
+ * the others name) around {{leaf}}. */
+static void put_nested(const char *rel, const char *outer, const char *name, int n)
+{
+    char tpl[2048] = HTML;
+
+    for (int i = 0; i < n; i++)
+        snprintf(tpl + strlen(tpl), sizeof tpl - strlen(tpl), "{{#%s}}", i ? name : outer);
+    strcat(tpl, "{{leaf}}");
+    for (int i = n - 1; i >= 0; i--)
+        snprintf(tpl + strlen(tpl), sizeof tpl - strlen(tpl), "{{/%s}}", i ? name : outer);
+    put(rel, tpl);
 }
 
 static void fixture_up(void)
@@ -60,16 +74,24 @@ static void fixture_up(void)
     }
     put("scalars.tpl", HTML "[{{s}}][{{i}}][{{neg}}][{{big}}][{{r}}][{{tenth}}]"
         "[{{whole}}][{{huge}}][{{empty}}]");
+    put("ints.tpl", HTML "[{{min}}][{{max}}][{{zero}}][{{minus_one}}]");
     put("bools.tpl", HTML "{{#t}}T{{/t}}{{#f}}F{{/f}}{{#n}}N{{/n}}{{#absent}}A{{/absent}}"
         "[{{t}}{{f}}{{n}}]");
     put("nested.tpl", HTML "{{#user}}{{name}}<{{#org}}{{name}}|{{title}}{{/org}}>{{/user}}"
         "{{#nobody}}X{{/nobody}}");
+    put("scopes.tpl", HTML "{{#rows}}{{name}}:{{title}}{{#flag}}({{name}}){{/flag}}"
+        "{{#n}}!{{/n}};{{/rows}}");
     put("array.tpl", HTML "{{#rows}}({{id}}:{{label}}{{#vip}}*{{/vip}}){{/rows}}"
         "{{#rows_empty}}none{{/rows_empty}}#{{rows_count}}");
     put("scalar_array.tpl", HTML "{{#tags}}[{{value}}]{{/tags}}#{{tags_count}}|"
         "{{#flags}}<{{#value}}y{{/value}}>{{/flags}}|"
         "{{#grid}}({{#value}}{{value}}{{/value}}){{/grid}}");
     put("escape.tpl", HTML "<p title=\"{{s}}\">{{s}}</p>{{#rows}}<b>{{name}}</b>{{/rows}}");
+    put("shallow.tpl", HTML "{{#o}}o{{/o}}{{#a}}a{{/a}}");
+    put_nested("obj16.tpl", "o", "o", 16);
+    put_nested("obj17.tpl", "o", "o", 17);
+    put_nested("arr16.tpl", "a", "value", 16);
+    put_nested("arr17.tpl", "a", "value", 17);
     {
         char tpl[256], k64[65], k65[66];
         long_key(k64, 64);
@@ -84,21 +106,27 @@ static void fixture_down(void)
     nftw(fixture, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Converts the JSON text and expands file with the result. */
+/* Expands file with view; returns pt_tpl_expand_view's result, *out the page. */
+static int expand(const char *file, const json_t *view, char **out)
+{
+    struct pt_tpl_cache *c = pt_tpl_cache_new(fixture, NULL);
+    int rc;
+
+    ck_assert_ptr_nonnull(c);
+    rc = pt_tpl_expand_view(c, file, view, NULL, NULL, 0, out, NULL);
+    pt_tpl_cache_free(c);
+    return rc;
+}
+
+/* Parses the JSON text and expands file with it. */
 static char *render_json(const char *file, const char *json)
 {
     json_error_t err;
     json_t *view = json_loads(json, 0, &err);
-    struct pt_tpl_cache *c = pt_tpl_cache_new(fixture, NULL);
-    struct pt_tpl_dict *d = pt_tpl_dict_new("view");
     char *out = NULL;
 
     ck_assert_msg(view != NULL, "bad test JSON: %s", err.text);
-    ck_assert_ptr_nonnull(c);
-    ck_assert_int_eq(pt_view_to_dict(view, d), 0);
-    ck_assert_int_eq(pt_tpl_expand(c, file, d, &out, NULL), 0);
-    pt_tpl_dict_free(d);
-    pt_tpl_cache_free(c);
+    ck_assert_int_eq(expand(file, view, &out), 0);
     json_decref(view);
     return out;
 }
@@ -115,12 +143,16 @@ START_TEST(test_strings_and_numbers_become_values)
               "{\"s\":\"text\",\"i\":42,\"neg\":-7,\"big\":9007199254740993,"
               "\"r\":1.5,\"tenth\":0.1,\"whole\":100.0,\"huge\":1e300,\"empty\":\"\"}",
               "[text][42][-7][9007199254740993][1.5][0.1][100][1e+300][]");
+    ck_render("ints.tpl",
+              "{\"min\":-9223372036854775808,\"max\":9223372036854775807,\"zero\":0,"
+              "\"minus_one\":-1}",
+              "[-9223372036854775808][9223372036854775807][0][-1]");
 }
 END_TEST
 
 START_TEST(test_true_shows_false_and_null_hide)
 {
-    /* Booleans and null set no value either: only the section moves. */
+    /* Booleans and null are no values either: only the section moves. */
     ck_render("bools.tpl", "{\"t\":true,\"f\":false,\"n\":null}", "T[]");
 }
 END_TEST
@@ -132,6 +164,18 @@ START_TEST(test_object_is_a_section_shown_once)
               "{\"title\":\"T\",\"user\":{\"name\":\"Ann\",\"org\":{\"name\":\"Acme\"}}}",
               "Ann<Acme|T>");
     ck_render("nested.tpl", "{\"user\":{}}", "<>");
+}
+END_TEST
+
+/* As with ctemplate's TemplateDictionary: a name a row lacks is looked up
+ * outwards; a section found outside the row expands in the scope that
+ * holds it; false and null in a row do not hide an outer section. */
+START_TEST(test_sections_look_up_enclosing_scopes)
+{
+    ck_render("scopes.tpl",
+              "{\"title\":\"T\",\"name\":\"top\",\"flag\":true,\"n\":true,"
+              "\"rows\":[{\"name\":\"r1\"},{\"name\":\"r2\",\"flag\":true,\"n\":null}]}",
+              "r1:T(top)!;r2:T(r2)!;");
 }
 END_TEST
 
@@ -171,7 +215,10 @@ START_TEST(test_view_values_are_html_escaped)
 }
 END_TEST
 
-START_TEST(test_invalid_and_overlong_keys_are_skipped)
+/* Names come from the template and are matched verbatim: a key no
+ * template can name (ctemplate allows [A-Za-z0-9_]) is simply never read,
+ * and no length cap is needed (nothing is interned from the view). */
+START_TEST(test_keys_are_matched_verbatim)
 {
     char json[512], k64[65], k65[66];
 
@@ -180,7 +227,7 @@ START_TEST(test_invalid_and_overlong_keys_are_skipped)
     snprintf(json, sizeof json,
              "{\"ok\":\"yes\",\"bad-key\":\"1\",\"a.b\":\"2\",\"with space\":\"3\","
              "\"\":\"4\",\"\\u00e9t\\u00e9\":\"5\",\"%s\":\"64\",\"%s\":\"65\"}", k64, k65);
-    ck_render("keys.tpl", json, "[yes][64][]");
+    ck_render("keys.tpl", json, "[yes][64][65]");
 }
 END_TEST
 
@@ -195,53 +242,63 @@ static json_t *nest_objects(int levels)
 
 START_TEST(test_depth_is_capped)
 {
-    struct pt_tpl_dict *d = pt_tpl_dict_new("view");
-    json_t *ok = nest_objects(16), *deep = nest_objects(40);
-    json_t *arrays = json_array();
+    json_t *ok = nest_objects(16), *deep = nest_objects(40), *arrays = json_array();
+    char *out = NULL;
 
+    ck_assert_int_eq(expand("obj16.tpl", ok, &out), 0);
+    ck_assert_str_eq(out, "x");
+    free(out);
     /* An array of arrays never passes through an object: capped as well. */
     for (int i = 0; i < 1000; i++)
         arrays = json_pack("[o]", arrays);
     arrays = json_pack("{s:o}", "a", arrays);
-    ck_assert_int_eq(pt_view_to_dict(ok, d), 0);
-    ck_assert_int_eq(pt_view_to_dict(deep, d), -1);
-    ck_assert_int_eq(pt_view_to_dict(arrays, d), -1);
+    ck_assert_int_eq(expand("obj17.tpl", deep, &out), -1);
+    ck_assert_ptr_null(out);
+    ck_assert_int_eq(expand("arr17.tpl", arrays, &out), -1);
+    ck_assert_int_eq(expand("arr16.tpl", arrays, &out), 0);
+    free(out);
+    /* Only what the template follows counts: a deep view read shallowly is fine. */
+    ck_assert_int_eq(expand("shallow.tpl", deep, &out), 0);
+    ck_assert_str_eq(out, "o");
+    free(out);
     json_decref(ok);
     json_decref(deep);
     json_decref(arrays);
-    pt_tpl_dict_free(d);
 }
 END_TEST
 
 START_TEST(test_non_object_view_is_refused)
 {
-    struct pt_tpl_dict *d = pt_tpl_dict_new("view");
-    json_t *arr = json_array(), *obj = json_object();
+    json_t *arr = json_array(), *str = json_string("x"), *obj = json_object();
+    char *out = NULL;
 
-    ck_assert_int_eq(pt_view_to_dict(arr, d), -1);
-    ck_assert_int_eq(pt_view_to_dict(NULL, d), -1);
-    ck_assert_int_eq(pt_view_to_dict(obj, NULL), -1);
-    ck_assert_int_eq(pt_view_to_dict(obj, d), 0);
+    ck_assert_int_eq(expand("bools.tpl", arr, &out), -1);
+    ck_assert_int_eq(expand("bools.tpl", str, &out), -1);
+    ck_assert_ptr_null(out);
+    ck_assert_int_eq(expand("bools.tpl", obj, &out), 0);
+    ck_assert_str_eq(out, "[]");
+    free(out);
     json_decref(arr);
+    json_decref(str);
     json_decref(obj);
-    pt_tpl_dict_free(d);
 }
 END_TEST
 
 static Suite *view_suite(void)
 {
     Suite *s = suite_create("view");
-    TCase *tc = tcase_create("to_dict");
+    TCase *tc = tcase_create("json_view");
 
     tcase_add_unchecked_fixture(tc, fixture_up, fixture_down);
     tcase_add_test(tc, test_strings_and_numbers_become_values);
     tcase_add_test(tc, test_true_shows_false_and_null_hide);
     tcase_add_test(tc, test_object_is_a_section_shown_once);
+    tcase_add_test(tc, test_sections_look_up_enclosing_scopes);
     tcase_add_test(tc, test_array_of_objects_repeats_in_order_with_count);
     tcase_add_test(tc, test_empty_array_shows_key_empty_and_zero_count);
     tcase_add_test(tc, test_array_of_scalars_uses_value);
     tcase_add_test(tc, test_view_values_are_html_escaped);
-    tcase_add_test(tc, test_invalid_and_overlong_keys_are_skipped);
+    tcase_add_test(tc, test_keys_are_matched_verbatim);
     tcase_add_test(tc, test_depth_is_capped);
     tcase_add_test(tc, test_non_object_view_is_refused);
     suite_add_tcase(s, tc);

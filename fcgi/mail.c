@@ -304,8 +304,34 @@ static int mail_render(struct pt_req *r, const char *name, const char *ext,
     return 0;
 }
 
-/* Subject: one line, trimmed; ctemplate has no plain-text escaping, so the
- * template's values are inserted verbatim and CR/LF are removed here. */
+/* ctemplate has no plain-text context, so subject and text templates use
+ * the HTML one (every value escaped, CR/LF/tab in values turned to spaces:
+ * no value can add a line) and the five entities it writes are decoded
+ * back here.  Text templates must not spell entities themselves. */
+static void mail_text_from_html(char *s)
+{
+    static const struct { const char *entity; char c; } ents[] = {
+        { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&#39;", '\'' },
+    };
+    char *w = s;
+
+    for (const char *p = s; *p;) {
+        size_t i, n = sizeof(ents) / sizeof(ents[0]);
+
+        for (i = 0; *p == '&' && i < n; i++)
+            if (strncmp(p, ents[i].entity, strlen(ents[i].entity)) == 0)
+                break;
+        if (*p == '&' && i < n) {
+            *w++ = ents[i].c;
+            p += strlen(ents[i].entity);
+        } else {
+            *w++ = *p++;
+        }
+    }
+    *w = '\0';
+}
+
+/* Subject: one line, trimmed, CR/LF removed (the template's own text too). */
 static void mail_clean_subject(char *s)
 {
     size_t n = strlen(s), start = 0;
@@ -362,8 +388,10 @@ static int mail_render_all(struct pt_req *r, const char *name, json_t *vars,
         (rc = mail_render(r, name, "txt", vars, globals, false, &p->text)) != 0 ||
         (rc = mail_render(r, name, "html", vars, globals, true, &p->html)) != 0)
         goto out;
+    mail_text_from_html(p->subject);
+    mail_text_from_html(p->text);
     mail_clean_subject(p->subject);
-    /* The pragma or {{!NOESCAPE …}} line leaves a newline before the body. */
+    /* The pragma line leaves a newline before the body. */
     mail_trim_lead(p->text);
     if (p->html)
         mail_trim_lead(p->html);

@@ -1,1 +1,1 @@
-{{!NOESCAPE plain-text subject line: ctemplate has no text context; mail.c removes CR and LF and RFC 2047-encodes it}}Reset Your Password - {{brand_name}}
+{{%AUTOESCAPE context="HTML"}}{{!plain text: values are HTML-escaped, then mail.c decodes the entities (no value can add a line)}}Reset Your Password - {{brand_name}}

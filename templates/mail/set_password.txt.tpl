@@ -1,4 +1,4 @@
-{{!NOESCAPE plain-text body: ctemplate has no text context, values go in verbatim and are quoted-printable encoded by mail.c}}
+{{%AUTOESCAPE context="HTML"}}{{!plain text: values are HTML-escaped, then mail.c decodes the entities (no value can add a line)}}
 Hello {{full_name}},
 
 An account has been created for you on {{brand_name}}.

@@ -8,6 +8,7 @@
  * commit the rows' state says who owns them.
  */
 #include "jobs.h"
+#include "queue.h"
 
 #include "arena.h"
 #include "pt_config.h"
@@ -113,17 +114,6 @@ static unsigned jobs_conf(const struct pt_worker *w, const char *key, unsigned d
     return (unsigned)x;
 }
 
-/* "host:pid": who holds a claimed row (locked_by). */
-static void jobs_owner(char *buf, size_t len)
-{
-    char host[64];
-
-    if (gethostname(host, sizeof(host)) != 0)
-        snprintf(host, sizeof(host), "unknown");
-    host[sizeof(host) - 1] = '\0';
-    snprintf(buf, len, "%s:%ld", host, (long)getpid());
-}
-
 /* ---- schedules → jobs --------------------------------------------------- */
 
 struct sched_claim {
@@ -222,33 +212,16 @@ int pt_jobs_schedule_due(struct pt_worker *w)
 
 /* ---- claiming and running jobs ------------------------------------------ */
 
-struct job_claim {
-    const char *owner;
-    int64_t     ids[PT_JOBS_BATCH];
-    size_t      n;
+/* The jobs table as a work queue (queue.h). */
+static const struct pt_queue jobs_queue = {
+    .claim_sql = "SELECT id FROM jobs WHERE state = 'queued' AND run_at <= NOW() "
+                 "ORDER BY run_at LIMIT 10 FOR UPDATE SKIP LOCKED",
+    .mark_sql = "UPDATE jobs SET state = 'running', locked_by = ?, "
+                "locked_at = NOW(), attempts = attempts + 1 WHERE id = ?",
+    .release_sql = "UPDATE jobs SET state = 'queued', attempts = attempts - 1, "
+                   "locked_by = NULL, locked_at = NULL WHERE id = ? AND locked_by = ? "
+                   "AND state = 'running'",
 };
-
-static int job_claim_tx(struct pt_req *r, void *arg)
-{
-    struct job_claim *c = arg;
-    json_t *rows, *row;
-    size_t i;
-    int rc;
-
-    c->n = 0;
-    rc = pt_db_query(r, "SELECT id FROM jobs WHERE state = 'queued' AND run_at <= NOW() "
-                     "ORDER BY run_at LIMIT 10 FOR UPDATE SKIP LOCKED", PT_NOARGS, &rows);
-    json_array_foreach(rows, i, row) {
-        if (rc != 0 || c->n >= PT_JOBS_BATCH)
-            break;
-        int64_t id = json_integer_value(json_object_get(row, "id"));
-        rc = pt_db_exec(r, "UPDATE jobs SET state = 'running', locked_by = ?, "
-                        "locked_at = NOW(), attempts = attempts + 1 WHERE id = ?",
-                        PT_ARGS(PT_ARG_STR(c->owner), PT_ARG_INT(id)), NULL, NULL);
-        c->ids[c->n++] = id;
-    }
-    return rc;
-}
 
 /* Records the outcome; the owner check keeps a run that outlived its lock
  * (and was queued again by the stale sweep) from overwriting the new state. */
@@ -301,39 +274,20 @@ out:
     return rc;
 }
 
-/* Claimed rows not started because the worker is stopping go back as they were. */
-static void job_release(struct pt_worker *w, const char *owner, const int64_t *ids, size_t n)
-{
-    struct pt_req r;
-
-    pt_req_init_job(&r, w);
-    for (size_t i = 0; i < n; i++)
-        pt_db_exec(&r, "UPDATE jobs SET state = 'queued', attempts = attempts - 1, "
-                   "locked_by = NULL, locked_at = NULL WHERE id = ? AND locked_by = ? "
-                   "AND state = 'running'", PT_ARGS(PT_ARG_INT(ids[i]), PT_ARG_STR(owner)),
-                   NULL, NULL);
-    pt_arena_reset(w->arena);
-}
-
 int pt_jobs_run_due(struct pt_worker *w)
 {
-    char owner[128];
-    struct job_claim c = { .owner = owner };
-    struct pt_req r;
+    struct pt_queue_claim c;
     size_t i;
-    int rc;
+    int rc = pt_queue_claim(w, &jobs_queue, &c);
 
-    jobs_owner(owner, sizeof(owner));
-    pt_req_init_job(&r, w);
-    rc = pt_db_tx_read_committed(&r, job_claim_tx, &c);
-    pt_arena_reset(w->arena);
     if (rc != 0)
         return rc;
     for (i = 0; i < c.n && !pt_worker_stopping(); i++)
-        if ((rc = job_run_one(w, owner, c.ids[i])) == PT_ECONN)
+        if ((rc = job_run_one(w, c.owner, c.ids[i])) == PT_ECONN)
             break;
+    /* Claimed rows not started because the worker is stopping go back. */
     if (i < c.n)
-        job_release(w, owner, c.ids + i, c.n - i);
+        pt_queue_release(w, &jobs_queue, &c, i);
     return rc == PT_ECONN ? rc : (int)c.n;
 }
 

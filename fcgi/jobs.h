@@ -19,7 +19,6 @@
 
 struct pt_worker;
 
-#define PT_JOBS_BATCH          10      /* rows claimed per transaction */
 #define PT_JOBS_MAX_ATTEMPTS   5       /* when the job kind says 0 */
 #define PT_JOBS_BACKOFF_CAP    3600
 

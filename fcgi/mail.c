@@ -8,6 +8,7 @@
  * running out of attempts marks it failed, and failed rows stay in the table.
  */
 #include "mail.h"
+#include "queue.h"
 
 #include "pt_config.h"
 #include "db.h"
@@ -549,34 +550,17 @@ static int mail_send(CURL *c, const struct mail_conf *mc, const char *from_addr,
     return PT_EIO;
 }
 
-struct mail_claim {
-    const char *owner;
-    int64_t     ids[PT_JOBS_BATCH];
-    size_t      n;
+/* The outbox as a work queue (queue.h). */
+static const struct pt_queue mail_queue = {
+    .claim_sql = "SELECT id FROM mail_outbox WHERE state = 'queued' AND "
+                 "next_attempt_at <= NOW() ORDER BY next_attempt_at LIMIT 10 "
+                 "FOR UPDATE SKIP LOCKED",
+    .mark_sql = "UPDATE mail_outbox SET state = 'sending', locked_by = ?, "
+                "locked_at = NOW(), attempts = attempts + 1 WHERE id = ?",
+    .release_sql = "UPDATE mail_outbox SET state = 'queued', attempts = attempts - 1, "
+                   "locked_by = NULL, locked_at = NULL WHERE id = ? AND locked_by = ? "
+                   "AND state = 'sending'",
 };
-
-static int mail_claim_tx(struct pt_req *r, void *arg)
-{
-    struct mail_claim *c = arg;
-    json_t *rows, *row;
-    size_t i;
-    int rc;
-
-    c->n = 0;
-    rc = pt_db_query(r, "SELECT id FROM mail_outbox WHERE state = 'queued' AND "
-                     "next_attempt_at <= NOW() ORDER BY next_attempt_at LIMIT 10 "
-                     "FOR UPDATE SKIP LOCKED", PT_NOARGS, &rows);
-    json_array_foreach(rows, i, row) {
-        if (rc != 0 || c->n >= PT_JOBS_BATCH)
-            break;
-        int64_t id = json_integer_value(json_object_get(row, "id"));
-        rc = pt_db_exec(r, "UPDATE mail_outbox SET state = 'sending', locked_by = ?, "
-                        "locked_at = NOW(), attempts = attempts + 1 WHERE id = ?",
-                        PT_ARGS(PT_ARG_STR(c->owner), PT_ARG_INT(id)), NULL, NULL);
-        c->ids[c->n++] = id;
-    }
-    return rc;
-}
 
 static int mail_finish(struct pt_req *r, const struct mail_conf *mc, const char *owner,
                        int64_t id, int64_t attempts, int result, bool permanent,
@@ -636,46 +620,27 @@ out:
     return rc;
 }
 
-static void mail_release(struct pt_worker *w, const char *owner, const int64_t *ids, size_t n)
-{
-    struct pt_req r;
-
-    pt_req_init_job(&r, w);
-    for (size_t i = 0; i < n; i++)
-        pt_db_exec(&r, "UPDATE mail_outbox SET state = 'queued', attempts = attempts - 1, "
-                   "locked_by = NULL, locked_at = NULL WHERE id = ? AND locked_by = ? "
-                   "AND state = 'sending'", PT_ARGS(PT_ARG_INT(ids[i]), PT_ARG_STR(owner)),
-                   NULL, NULL);
-    pt_arena_reset(w->arena);
-}
-
 int pt_mail_deliver_due(struct pt_worker *w)
 {
-    char owner[128], host[64] = "unknown";
-    struct mail_claim cl = { .owner = owner };
+    struct pt_queue_claim cl;
     struct mail_conf mc;
-    struct pt_req r;
     CURL *c = NULL;
     size_t i = 0;
     int rc;
 
     if (pt_config_value(w->cfg, "mail", "smtp_url") == NULL)
         return 0;                   /* delivery not configured: mail waits */
-    gethostname(host, sizeof(host) - 1);
-    snprintf(owner, sizeof(owner), "%s:%ld", host, (long)getpid());
-    pt_req_init_job(&r, w);
-    rc = pt_db_tx_read_committed(&r, mail_claim_tx, &cl);
-    pt_arena_reset(w->arena);
+    rc = pt_queue_claim(w, &mail_queue, &cl);
     if (rc != 0 || cl.n == 0)
         return rc;
     if ((rc = mail_conf_load(w->cfg, &mc)) == 0 && (c = curl_easy_init()) == NULL)
         rc = PT_ENOMEM;
     /* One handle for the batch: libcurl keeps the SMTP connection open. */
     for (; rc == 0 && i < cl.n && !pt_worker_stopping(); i++)
-        if (mail_deliver_one(w, c, &mc, owner, cl.ids[i]) == PT_ECONN)
+        if (mail_deliver_one(w, c, &mc, cl.owner, cl.ids[i]) == PT_ECONN)
             rc = PT_ECONN;
     if (i < cl.n)
-        mail_release(w, owner, cl.ids + i, cl.n - i);
+        pt_queue_release(w, &mail_queue, &cl, i);
     if (c)
         curl_easy_cleanup(c);
     mail_conf_free(&mc);

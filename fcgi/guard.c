@@ -117,12 +117,33 @@ static int deny(struct pt_req *r, int status, const char *why, int64_t org_id)
     return pt_error(r, status, why);
 }
 
+/* The path as one query value: "&", "#", "+" … must not end or split it. */
+static const char *query_value(struct pt_req *r, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = pt_alloc(r, strlen(s) * 3 + 1), *o = out;
+
+    if (out == NULL)
+        return "/";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (strchr("&#+=?% ", *p) || *p < 0x20 || *p >= 0x7f) {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        } else {
+            *o++ = (char)*p;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 static int need_sign_in(struct pt_req *r)
 {
     if (r->api || r->method != PT_GET)
         return pt_error(r, 401, "Sign in to continue.");
     pt_flash(r, "info", "Please sign in to continue.");
-    return pt_redirect(r, pt_printf(r, "/login?next=%s", r->path));
+    return pt_redirect(r, pt_printf(r, "/login?next=%s", query_value(r, r->path)));
 }
 
 /* The organisation requires two-factor: nothing else until it is set up. */

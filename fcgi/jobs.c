@@ -7,6 +7,7 @@
  * concurrent worker skips the locked rows instead of waiting, and after the
  * commit the rows' state says who owns them.
  */
+#include "audit.h"
 #include "jobs.h"
 #include "queue.h"
 
@@ -269,6 +270,8 @@ static int job_run_one(struct pt_worker *w, const char *owner, int64_t id)
     rc = job_finish(&r, owner, id, json_integer_value(json_object_get(row, "attempts")),
                     result, why);
 out:
+    /* Failures a handler logged inside its rolled-back transaction. */
+    pt_audit_flush(&r);
     json_decref(payload);
     pt_arena_reset(w->arena);
     return rc;

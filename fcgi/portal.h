@@ -143,6 +143,9 @@ const char *pt_req_input(const struct pt_req *r, const char *name);
 /* The JSON body, borrowed; NULL unless the body was JSON. */
 json_t     *pt_req_json(const struct pt_req *r);
 const char *pt_req_cookie(const struct pt_req *r, const char *name);
+/* v without leading and trailing blanks (space, tab, CR, LF), in the arena;
+ * NULL when v is NULL or only blanks.  pt_trim(r, pt_req_input(r, "email")). */
+const char *pt_trim(struct pt_req *r, const char *v);
 
 struct pt_upload {
     const char          *field;

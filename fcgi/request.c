@@ -311,6 +311,20 @@ const char *pt_req_cookie(const struct pt_req *r, const char *name)
     return pt_kv_get(&r->cookies, name);
 }
 
+const char *pt_trim(struct pt_req *r, const char *v)
+{
+    static const char blanks[] = " \t\r\n";
+    size_t n;
+
+    if (v == NULL)
+        return NULL;
+    v += strspn(v, blanks);
+    n = strlen(v);
+    while (n > 0 && strchr(blanks, v[n - 1]))
+        n--;
+    return n ? pt_strndup(r, v, n) : NULL;
+}
+
 /* A JSON member as text: strings as they are, numbers and booleans printed. */
 static const char *json_member_text(const struct pt_req *r, const json_t *v)
 {

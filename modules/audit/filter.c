@@ -17,17 +17,7 @@ static const char *const audit_statuses[] = { "Success", "Failed", "Pending", NU
 /* A query value trimmed of blanks; NULL when absent or empty. */
 static const char *audit_query(struct pt_req *r, const char *name)
 {
-    const char *v = pt_req_query(r, name);
-    size_t n;
-
-    if (v == NULL)
-        return NULL;
-    while (*v == ' ' || *v == '\t')
-        v++;
-    n = strlen(v);
-    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-        n--;
-    return n ? pt_strndup(r, v, n) : NULL;
+    return pt_trim(r, pt_req_query(r, name));
 }
 
 static bool audit_leap(int y)

@@ -30,18 +30,7 @@ int auth_form_error(struct pt_req *r, json_t *view, int status, const char *msg)
 
 const char *auth_input(struct pt_req *r, const char *name)
 {
-    const char *v = pt_req_input(r, name);
-    size_t n;
-
-    if (v == NULL)
-        return NULL;
-    while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
-        v++;
-    n = strlen(v);
-    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' ||
-                     v[n - 1] == '\n'))
-        n--;
-    return n ? pt_strndup(r, v, n) : NULL;
+    return pt_trim(r, pt_req_input(r, name));
 }
 
 const char *auth_safe_next(const char *next)

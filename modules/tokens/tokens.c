@@ -35,17 +35,7 @@ static int tokens_fail(struct pt_req *r, json_t *view, int status, const char *m
 
 static const char *tokens_trimmed(struct pt_req *r, const char *name)
 {
-    const char *v = pt_req_input(r, name);
-    size_t n;
-
-    if (v == NULL)
-        return NULL;
-    while (*v == ' ' || *v == '\t')
-        v++;
-    n = strlen(v);
-    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-        n--;
-    return n ? pt_strndup(r, v, n) : NULL;
+    return pt_trim(r, pt_req_input(r, name));
 }
 
 /* The permissions the actor may put on a token acting in org (0: anywhere). */

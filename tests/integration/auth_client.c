@@ -512,3 +512,8 @@ int auth_client_init(void)
     srandom((unsigned)getpid());
     return 0;
 }
+
+void unlock_client_address(void)
+{
+    free(sql("DELETE FROM login_throttle WHERE subject LIKE 'ip:%%'"));
+}

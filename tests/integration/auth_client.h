@@ -26,6 +26,9 @@ int auth_client_init(void);
 /* One SQL text through the mariadb client: its output (no column names),
  * trimmed, malloc'd. */
 char *sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A checked fixture: every test signs in from 127.0.0.1, so one test's
+ * failed sign-ins must not lock the next one out. */
+void unlock_client_address(void);
 long long sql_int(const char *query);
 /* A value of the stack's portal.conf, malloc'd, or NULL. */
 char *conf_get(const char *section, const char *key);

@@ -542,13 +542,6 @@ START_TEST(test_a_child_member_sees_its_events_never_its_siblings_and_denials_ar
 }
 END_TEST
 
-/* Each test starts with this client address unlocked (every test signs in
- * from 127.0.0.1). */
-static void forget_address(void)
-{
-    free(sql("DELETE FROM login_throttle WHERE subject LIKE 'ip:%%'"));
-}
-
 int main(void)
 {
     if (auth_client_init() != 0) {
@@ -565,7 +558,7 @@ int main(void)
     tcase_add_test(tc, test_csv_export_parses_back_to_the_api_rows_with_formulas_neutralised);
     tcase_add_test(tc, test_event_detail_shows_everything_and_only_in_scope);
     tcase_add_test(tc, test_a_child_member_sees_its_events_never_its_siblings_and_denials_are_logged);
-    tcase_add_checked_fixture(tc, forget_address, NULL);
+    tcase_add_checked_fixture(tc, unlock_client_address, NULL);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

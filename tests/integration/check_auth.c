@@ -550,13 +550,6 @@ START_TEST(test_admin_resets_two_factor_and_org_can_require_it)
 }
 END_TEST
 
-/* Each test starts with this client address unlocked: every test signs in
- * from 127.0.0.1, and the lock test's failures must not spill over. */
-static void forget_address(void)
-{
-    free(sql("DELETE FROM login_throttle WHERE subject LIKE 'ip:%%'"));
-}
-
 int main(void)
 {
     if (auth_client_init() != 0) {
@@ -575,7 +568,7 @@ int main(void)
     tcase_add_test(tc, test_bearer_token_without_the_scope_is_refused);
     tcase_add_test(tc, test_used_expired_and_unknown_links_say_so);
     tcase_add_test(tc, test_admin_resets_two_factor_and_org_can_require_it);
-    tcase_add_checked_fixture(tc, forget_address, NULL);
+    tcase_add_checked_fixture(tc, unlock_client_address, NULL);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -571,6 +571,29 @@ int pt_db_exec(struct pt_req *r, const char *sql, const struct pt_db_arg *args,
     return rc;
 }
 
+/* Maintenance the application's account may not do (its grants keep the
+ * activity log append-only): on the migration account, in the job worker
+ * only, autocommitted statement by statement. */
+int pt_db_admin_exec(struct pt_req *r, const char *sql, const struct pt_db_arg *args,
+                     uint64_t *affected)
+{
+    struct pt_worker *w = r->w;
+
+    if (w->kind != PT_WORKER_JOBS) {
+        pt_log_error("%s: request %s: only the job worker may use the admin account",
+                     __func__, r->id);
+        return PT_EINVAL;
+    }
+    if (w->admin_db == NULL && (w->admin_db = pt_db_new_admin(w->cfg)) == NULL)
+        return PT_ENOMEM;
+    struct db_call c = { .sql = sql, .args = args };
+    int rc = db_call(w->admin_db, &c, r->id, __func__);
+
+    if (rc == 0 && affected)
+        *affected = c.affected;
+    return rc;
+}
+
 int pt_db_query(struct pt_req *r, const char *sql, const struct pt_db_arg *args,
                 json_t **rows)
 {

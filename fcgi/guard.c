@@ -23,15 +23,49 @@ static bool scope_has(const struct pt_req *r, const char *permission)
     return false;
 }
 
+/*
+ * Consent (PT_PERM_CONSENT): every organisation strictly below the one that
+ * grants the permission, down to and including the target, must allow its
+ * parent access.  One statement: is there an objector on the path?
+ */
+#define CONSENT_OK(from, target) \
+    "(p.needs_consent = 0 OR " from " = " target " OR NOT EXISTS (" \
+    "SELECT 1 FROM org_closure up " \
+    "JOIN orgs o ON o.id = up.ancestor AND o.allow_parent_access = 0 " \
+    "JOIN org_closure below ON below.ancestor = " from " AND below.descendant = up.ancestor " \
+    "AND below.depth > 0 WHERE up.descendant = " target "))"
+
 /* A service-account token acts inside its organisation's subtree. */
-static bool service_token_can(struct pt_req *r, int64_t org_id)
+static bool service_token_can(struct pt_req *r, const char *permission, int64_t org_id)
 {
     json_t *row;
 
     if (org_id == 0)
         return true;
-    return pt_db_query_one(r, "SELECT 1 AS ok FROM org_closure WHERE ancestor = ? AND descendant = ?",
-                           PT_ARGS(PT_ARG_INT(r->token_org), PT_ARG_INT(org_id)), &row) == 0;
+    return pt_db_query_one(r,
+        "SELECT 1 AS ok FROM org_closure c "
+        "LEFT JOIN permissions p ON p.perm_key = ? "
+        "WHERE c.ancestor = ? AND c.descendant = ? AND "
+        "(p.perm_key IS NULL OR " CONSENT_OK("c.ancestor", "c.descendant") ")",
+        PT_ARGS(PT_ARG_STR(permission), PT_ARG_INT(r->token_org), PT_ARG_INT(org_id)),
+        &row) == 0;
+}
+
+/* Does a membership of the actor grant permission on org_id (consent
+ * applied unless ignore_consent)? */
+static bool member_can(struct pt_req *r, const char *permission, int64_t org_id,
+                       bool ignore_consent)
+{
+    json_t *row;
+
+    return pt_db_query_one(r,
+        "SELECT 1 AS ok FROM memberships m "
+        "JOIN org_closure c ON c.ancestor = m.org_id AND c.descendant = ? "
+        "JOIN role_permissions rp ON rp.role_id = m.role_id AND rp.perm_key = ? "
+        "JOIN permissions p ON p.perm_key = rp.perm_key "
+        "WHERE m.user_id = ? AND (? OR " CONSENT_OK("m.org_id", "c.descendant") ") LIMIT 1",
+        PT_ARGS(PT_ARG_INT(org_id), PT_ARG_STR(permission), PT_ARG_INT(r->ident.user_id),
+                PT_ARG_INT(ignore_consent)), &row) == 0;
 }
 
 /* "Anywhere" answers are asked again and again by the navigation: keep
@@ -68,8 +102,6 @@ static bool can_anywhere(struct pt_req *r, const char *permission)
 
 bool pt_can(struct pt_req *r, const char *permission, int64_t org_id)
 {
-    json_t *row;
-
     if (strcmp(permission, PT_PERM_PUBLIC) == 0)
         return true;
     if (r->ident.user_id == 0 && r->ident.token_id == 0)
@@ -79,15 +111,9 @@ bool pt_can(struct pt_req *r, const char *permission, int64_t org_id)
     if (r->ident.token_id && !scope_has(r, permission))
         return false;
     if (r->ident.user_id == 0)
-        return service_token_can(r, org_id);
+        return service_token_can(r, permission, org_id);
     if (org_id > 0)
-        return pt_db_query_one(r,
-            "SELECT 1 AS ok FROM memberships m "
-            "JOIN org_closure c ON c.ancestor = m.org_id AND c.descendant = ? "
-            "JOIN role_permissions rp ON rp.role_id = m.role_id AND rp.perm_key = ? "
-            "WHERE m.user_id = ? LIMIT 1",
-            PT_ARGS(PT_ARG_INT(org_id), PT_ARG_STR(permission), PT_ARG_INT(r->ident.user_id)),
-            &row) == 0;
+        return member_can(r, permission, org_id, false);
     return can_anywhere(r, permission);
 }
 
@@ -97,7 +123,7 @@ static bool in_actor_tree(struct pt_req *r, int64_t org_id)
     json_t *row;
 
     if (r->ident.user_id == 0)
-        return service_token_can(r, org_id);
+        return service_token_can(r, PT_PERM_AUTHENTICATED, org_id);
     return pt_db_query_one(r,
         "SELECT 1 AS ok FROM memberships m "
         "JOIN org_closure c ON c.ancestor = m.org_id AND c.descendant = ? "
@@ -179,5 +205,8 @@ int pt_guard(struct pt_req *r)
         return 0;
     if (org > 0 && !in_actor_tree(r, org))
         return deny(r, 404, "There is no page at this address.", 0);
+    if (org > 0 && r->ident.user_id && member_can(r, rt->permission, org, true))
+        return deny(r, 403, "This organisation does not allow its parent organisation to "
+                            "access it (its administrators can change that).", org);
     return deny(r, 403, "Your role does not allow this.", org);
 }

@@ -84,10 +84,39 @@ struct pt_nav_item {
     int         order;           /* smaller first */
 };
 
+/*
+ * The system roles (read-only, sql/005_tenancy.sql).  A role may be held only
+ * at organisations of its kinds (roles.org_kinds).  platform_admin holds
+ * every permission; the others hold what the permissions' `roles` say.
+ */
+#define PT_ROLE_PLATFORM_ADMIN    "platform_admin"     /* platform */
+#define PT_ROLE_DISTRIBUTOR_ADMIN "distributor_admin"  /* distributor */
+#define PT_ROLE_MSP_ADMIN         "msp_admin"          /* distributor, partner */
+#define PT_ROLE_MSP_USER          "msp_user"           /* distributor, partner */
+#define PT_ROLE_CUSTOMER_ADMIN    "customer_admin"     /* customer */
+#define PT_ROLE_CUSTOMER_USER     "customer_user"      /* customer */
+#define PT_ROLE_PROJECT_ADMIN     "project_admin"      /* customer (CloudNine) */
+#define PT_ROLE_PROJECT_USER      "project_user"       /* customer (CloudNine) */
+
+/* Common `roles` lists for struct pt_permission. */
+#define PT_ROLES_CHANNEL_ADMINS "distributor_admin msp_admin"
+#define PT_ROLES_ADMINS   "distributor_admin msp_admin customer_admin project_admin"
+#define PT_ROLES_EVERYONE "distributor_admin msp_admin msp_user customer_admin " \
+                          "customer_user project_admin project_user"
+
+/* Permission flags. */
+/* Acting on a descendant needs its consent: every organisation below the
+ * actor's membership, down to and including the target, must allow parent
+ * access (orgs.allow_parent_access).  Impersonation and resources. */
+#define PT_PERM_CONSENT (1u << 0)
+
 struct pt_permission {
     const char *key;             /* "users.invite" */
     const char *category;        /* "Users" */
     const char *label;           /* "Invite users" */
+    const char *roles;           /* system roles that hold it, space-separated
+                                    (PT_ROLES_ADMINS …); NULL: platform_admin only */
+    unsigned    flags;           /* PT_PERM_CONSENT */
 };
 
 struct pt_audit_type {
@@ -224,6 +253,39 @@ int pt_session_end_user(struct pt_req *r, int64_t user_id, bool all_but_current)
  * membership at A grants its role's permissions on A's whole subtree; a
  * bearer token must also carry the permission in its scopes. */
 bool pt_can(struct pt_req *r, const char *permission, int64_t org_id);
+
+/*
+ * May the actor give role_id to someone at org_id?  Only when the actor holds
+ * every permission of the role on org_id (nobody grants more than they
+ * hold) and the role may be held there (its kinds; a custom role in its own
+ * organisation's subtree).  false, with *why (may be NULL) a sentence for
+ * the user, otherwise.
+ */
+bool pt_can_grant_role(struct pt_req *r, int64_t role_id, int64_t org_id, const char **why);
+
+/* Is descendant in ancestor's subtree (itself included)?  One PK lookup. */
+bool pt_org_contains(struct pt_req *r, int64_t ancestor, int64_t descendant);
+
+/* The actor's home organisation: that of the membership nearest the root
+ * (ties: the oldest); a service token's organisation; 0 when none. */
+int64_t pt_req_home_org(struct pt_req *r);
+
+/* Ends the sessions of every user with a membership in org_id's subtree (an
+ * organisation was suspended). */
+int pt_session_end_subtree(struct pt_req *r, int64_t org_id);
+
+/*
+ * "Open as": the request's session is put aside (its token kept in an
+ * HttpOnly cookie) and a new session as user_id begins, with the actor as
+ * impersonator, ending after `minutes` at the latest.  The caller checks
+ * the right to do so (permission with consent, no upward impersonation)
+ * and writes the audit event.  PT_EINVAL when the request has no session
+ * of its own or is already impersonating.
+ */
+int pt_impersonation_start(struct pt_req *r, int64_t user_id, const char *reason, int minutes);
+/* Ends the impersonation session and brings the impersonator's own session
+ * back.  PT_EINVAL when the request is not impersonating. */
+int pt_impersonation_stop(struct pt_req *r);
 
 /* ---- activity log (fcgi/audit.c) ----------------------------------------- */
 
@@ -435,6 +497,12 @@ int pt_db_query_one(struct pt_req *r, const char *sql, const struct pt_db_arg *a
 /* Run fn inside one transaction; the whole of it is retried on deadlock.
  * fn returns 0 to commit, anything else to roll back (and that is returned). */
 int pt_db_tx(struct pt_req *r, int (*fn)(struct pt_req *r, void *arg), void *arg);
+/* Job handlers only: one autocommitted statement on the administrative
+ * account, for maintenance the application's account is not granted
+ * (audit retention deletes from the append-only activity log).  PT_EINVAL
+ * in a request worker. */
+int pt_db_admin_exec(struct pt_req *r, const char *sql, const struct pt_db_arg *args,
+                     uint64_t *affected);
 /* Is the database reachable now (a ping, reconnecting if needed)? */
 bool pt_db_ready(struct pt_req *r);
 

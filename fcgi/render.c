@@ -112,7 +112,11 @@ static json_t *layout_new(struct pt_req *r, const char *title)
         if ((o = add_obj(l, "user")) == NULL || set_str(o, "name", r->ident.full_name) != 0 ||
             set_str(o, "email", r->ident.email) != 0)
             goto fail;
-        if (!r->ident.mfa_enabled &&
+        if (r->ident.impersonator_id &&
+            ((o = add_obj(l, "impersonator")) == NULL ||
+             set_str(o, "name", r->impersonator_name ? r->impersonator_name : "") != 0))
+            goto fail;
+        if (!r->ident.mfa_enabled && !r->ident.impersonator_id &&
             ((o = add_obj(l, "mfa_setup")) == NULL ||
              set_str(o, "url", "/profile/security/2fa") != 0))
             goto fail;

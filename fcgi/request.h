@@ -48,6 +48,7 @@ struct pt_req {
     json_t            *perm_cache;    /* pt_can(…, 0) answers of this request */
     bool               mfa_hold;      /* session held until two-factor is set up */
     int64_t            token_org;     /* a service-account token's organisation */
+    const char        *impersonator_name; /* who "opened as" this user, or NULL */
     struct pt_audit_pending *pending_audit;  /* pt_audit_log_always inside a tx */
 
     /* routing and rendering */

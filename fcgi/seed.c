@@ -19,6 +19,13 @@
 #include <time.h>
 
 #define SEED_BATCH 1000
+#define SEED_KINDS 3           /* distributor, partner, customer */
+
+/* The row of seed_roles' table for an organisation kind. */
+static int seed_kind(const char *kind)
+{
+    return strcmp(kind, "distributor") == 0 ? 0 : strcmp(kind, "partner") == 0 ? 1 : 2;
+}
 
 int pt_seed_platform(struct pt_req *r, const char *name, int64_t *id)
 {
@@ -69,7 +76,8 @@ struct seed_org {
 struct seed_plan {
     struct seed_org *orgs;
     size_t           n, cap;
-    int64_t          platform_id, role_admin, role_member;
+    int64_t          platform_id;
+    int64_t          role[SEED_KINDS][2];     /* [kind][0: administrator, 1: staff] */
     uint64_t         added_orgs, added_users, added_members;
 };
 
@@ -131,7 +139,7 @@ static struct seed_org *seed_add(struct seed_plan *p, const char *kind, long par
     o->kind = kind;
     o->parent = parent;
     o->users = users;
-    o->allow_parent_access = (int)(p->n % 2);
+    o->allow_parent_access = p->n % 5 != 0;     /* one in five withdrew consent */
     snprintf(o->name, sizeof(o->name), "%s", name);
     seed_slugify(name, o->slug, sizeof(o->slug));
     return o;
@@ -332,7 +340,8 @@ static int seed_members(struct pt_req *r, struct seed_plan *p, const struct seed
             if (strcmp(b->email[k], email) == 0) {
                 a[n * 3] = PT_ARG_INT(json_integer_value(json_object_get(row, "id")));
                 a[n * 3 + 1] = PT_ARG_INT(p->orgs[b->org[k]].id);
-                a[n * 3 + 2] = PT_ARG_INT(b->admin[k] ? p->role_admin : p->role_member);
+                a[n * 3 + 2] = PT_ARG_INT(p->role[seed_kind(p->orgs[b->org[k]].kind)]
+                                                 [b->admin[k] ? 0 : 1]);
                 n++;
                 break;
             }
@@ -399,20 +408,36 @@ static int seed_users(struct pt_worker *w, struct seed_plan *p)
 
 /* ---- seed-demo ---------------------------------------------------------- */
 
+/* The system roles come from sql/005_tenancy.sql: an organisation's first
+ * user is its administrator, the others its staff, by its kind. */
+static int seed_role_id(struct pt_req *r, const char *key, int64_t *id)
+{
+    json_t *row;
+    int rc = pt_db_query_one(r, "SELECT id FROM roles WHERE system_key = ?",
+                             PT_ARGS(PT_ARG_STR(key)), &row);
+
+    if (rc == PT_ENOTFOUND)
+        pt_log_error("%s: the system role %s is missing: run portalctl migrate", __func__, key);
+    if (rc == 0)
+        *id = json_integer_value(json_object_get(row, "id"));
+    return rc;
+}
+
 static int seed_roles(struct pt_worker *w, struct seed_plan *p)
 {
+    static const char *const keys[SEED_KINDS][2] = {
+        { PT_ROLE_DISTRIBUTOR_ADMIN, PT_ROLE_MSP_USER },
+        { PT_ROLE_MSP_ADMIN, PT_ROLE_MSP_USER },
+        { PT_ROLE_CUSTOMER_ADMIN, PT_ROLE_CUSTOMER_USER },
+    };
     struct pt_req r;
     int rc;
 
     pt_req_init_job(&r, w);
     rc = pt_seed_platform(&r, w->cfg->platform_name, &p->platform_id);
-    if (rc == 0)
-        rc = pt_seed_system_role(&r, "org_admin", "Organisation Administrator",
-                                 "Manages the organisation, its users and its children",
-                                 &p->role_admin);
-    if (rc == 0)
-        rc = pt_seed_system_role(&r, "org_member", "Member",
-                                 "Uses the portal inside the organisation", &p->role_member);
+    for (int k = 0; rc == 0 && k < SEED_KINDS; k++)
+        for (int j = 0; rc == 0 && j < 2; j++)
+            rc = seed_role_id(&r, keys[k][j], &p->role[k][j]);
     pt_arena_reset(w->arena);
     return rc;
 }

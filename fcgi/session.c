@@ -45,6 +45,7 @@ static void session_fill(struct pt_req *r, json_t *row)
 {
     r->ident.user_id = json_integer_value(json_object_get(row, "user_id"));
     r->ident.impersonator_id = json_integer_value(json_object_get(row, "impersonator_id"));
+    r->impersonator_name = json_string_value(json_object_get(row, "impersonator_name"));
     r->ident.email = json_string_value(json_object_get(row, "email"));
     r->ident.full_name = json_string_value(json_object_get(row, "full_name"));
     r->ident.csrf_token = json_string_value(json_object_get(row, "csrf_token"));
@@ -64,15 +65,18 @@ static int resolve_cookie(struct pt_req *r, const char *token)
             "SELECT s.user_id, s.impersonator_id, s.csrf_token, u.email, u.full_name, "
             "u.status, (s.expires > UTC_TIMESTAMP()) AS live, "
             "TIMESTAMPDIFF(SECOND, s.last_seen, UTC_TIMESTAMP()) AS idle, "
-            "(t.enabled_at IS NOT NULL) AS mfa, s.mfa_required "
+            "(t.enabled_at IS NOT NULL) AS mfa, s.mfa_required, "
+            "iu.full_name AS impersonator_name, COALESCE(iu.status, 'active') AS imp_status "
             "FROM sessions s JOIN users u ON u.id = s.user_id "
-            "LEFT JOIN totp t ON t.user_id = u.id WHERE s.token_hash = ?",
+            "LEFT JOIN totp t ON t.user_id = u.id "
+            "LEFT JOIN users iu ON iu.id = s.impersonator_id WHERE s.token_hash = ?",
             PT_ARGS(PT_ARG_STR(hash)), &row) != 0) {
         forget_cookie(r);
         return 0;
     }
     r->session_hash = pt_strdup(r, hash);
-    bool active = strcmp(json_string_value(json_object_get(row, "status")), "active") == 0;
+    bool active = strcmp(json_string_value(json_object_get(row, "status")), "active") == 0 &&
+                  strcmp(json_string_value(json_object_get(row, "imp_status")), "active") == 0;
     json_int_t idle_for = json_integer_value(json_object_get(row, "idle"));
     if (!active || !json_integer_value(json_object_get(row, "live")) || idle_for > idle) {
         pt_db_exec(r, "DELETE FROM sessions WHERE token_hash = ?", PT_ARGS(PT_ARG_STR(hash)),
@@ -217,6 +221,15 @@ int pt_session_end_user(struct pt_req *r, int64_t user_id, bool all_but_current)
                           NULL, NULL);
     if (user_id == r->ident.user_id && !all_but_current)
         forget_cookie(r);
-    return pt_db_exec(r, "DELETE FROM sessions WHERE user_id = ?",
-                      PT_ARGS(PT_ARG_INT(user_id)), NULL, NULL);
+    /* The sessions opened "as" someone else by this user end with theirs. */
+    return pt_db_exec(r, "DELETE FROM sessions WHERE user_id = ? OR impersonator_id = ?",
+                      PT_ARGS(PT_ARG_INT(user_id), PT_ARG_INT(user_id)), NULL, NULL);
+}
+
+int pt_session_end_subtree(struct pt_req *r, int64_t org_id)
+{
+    return pt_db_exec(r,
+        "DELETE s FROM sessions s JOIN memberships m ON m.user_id = s.user_id "
+        "JOIN org_closure c ON c.descendant = m.org_id AND c.ancestor = ?",
+        PT_ARGS(PT_ARG_INT(org_id)), NULL, NULL);
 }

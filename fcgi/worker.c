@@ -102,9 +102,11 @@ static void worker_teardown(struct pt_worker *w)
 {
     OPENSSL_cleanse(w->key, sizeof(w->key));
     pt_db_free(w->db);
+    pt_db_free(w->admin_db);
     pt_tplsets_free(w->tplsets);
     pt_arena_free(w->arena);
     w->db = NULL;
+    w->admin_db = NULL;
     w->tplsets = NULL;
     w->arena = NULL;
 }

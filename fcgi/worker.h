@@ -22,6 +22,7 @@ struct pt_worker {
     struct pt_tplsets       *tplsets;
     struct pt_arena         *arena;        /* reset after every request / job */
     struct pt_db            *db;           /* opened lazily on first use */
+    struct pt_db            *admin_db;     /* job worker only: pt_db_admin_exec */
     int                      listen_fd;
     int                      key_state;    /* [security] key_file: 0 unread, 1 loaded, -1 none */
     unsigned char            key[32];

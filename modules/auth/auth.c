@@ -262,7 +262,7 @@ static const struct pt_route auth_routes[] = {
 
 static const struct pt_permission auth_permissions[] = {
     { .key = "auth.reset_2fa", .category = "Security",
-      .label = "Reset another user's two-factor authentication" },
+      .label = "Reset another user's two-factor authentication", .roles = PT_ROLES_ADMINS },
     { 0 }
 };
 

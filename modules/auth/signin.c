@@ -100,6 +100,23 @@ static int signin_check_password(struct pt_req *r, json_t *user, const char *pw)
     return rc;
 }
 
+/* Does every membership of the user lie in a suspended (or closed) subtree?
+ * A user with no membership at all (an operator made by hand) is not held. */
+static bool signin_suspended(struct pt_req *r, int64_t uid)
+{
+    json_t *row;
+
+    if (pt_db_query_one(r,
+            "SELECT COUNT(*) AS total, CAST(COALESCE(SUM(NOT EXISTS (SELECT 1 FROM org_closure c "
+            "JOIN orgs o ON o.id = c.ancestor AND o.status <> 'active' "
+            "WHERE c.descendant = m.org_id)), 0) AS SIGNED) AS usable "
+            "FROM memberships m WHERE m.user_id = ?",
+            PT_ARGS(PT_ARG_INT(uid)), &row) != 0)
+        return false;
+    return json_integer_value(json_object_get(row, "total")) > 0 &&
+           json_integer_value(json_object_get(row, "usable")) == 0;
+}
+
 static int signin_password(struct pt_req *r, json_t *view, const char *next)
 {
     const char *email = auth_input(r, "email"), *pw = pt_req_input(r, "password");
@@ -140,6 +157,11 @@ static int signin_password(struct pt_req *r, json_t *view, const char *next)
         signin_failed_audit(r, uid, email, "account disabled");
         return auth_form_error(r, view, 403, "This account has been disabled. Contact your "
                                "administrator if you think this is a mistake.");
+    }
+    if (signin_suspended(r, uid)) {
+        signin_failed_audit(r, uid, email, "organisation suspended");
+        return auth_form_error(r, view, 403, "Your organisation's access has been suspended. "
+                               "Contact your provider.");
     }
     auth_throttle_clear_account(r, uid);
     if (auth_totp_enabled(r, uid))

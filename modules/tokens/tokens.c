@@ -379,7 +379,7 @@ static const struct pt_route tokens_routes[] = {
 
 static const struct pt_permission tokens_permissions[] = {
     { .key = "tokens.manage_service", .category = "Settings",
-      .label = "Manage service-account API tokens" },
+      .label = "Manage service-account API tokens", .roles = PT_ROLES_ADMINS },
     { 0 }
 };
 

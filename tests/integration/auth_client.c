@@ -155,6 +155,56 @@ long long make_user(const char *email, bool with_password, long long role)
     return id;
 }
 
+long long make_org(long long parent, const char *kind, const char *name)
+{
+    static int n;
+    char full[160], slug[160];
+
+    snprintf(full, sizeof(full), "%s %ld-%d-%ld", name, (long)getpid(), n++, (long)random() % 100000);
+    snprintf(slug, sizeof(slug), "t-%ld-%d-%ld", (long)getpid(), n, (long)random());
+    free(sql("INSERT INTO orgs (parent_id, kind, name, slug) VALUES (%lld, '%s', '%s', '%s')",
+             parent, kind, full, slug));
+    char *v = sql("SELECT id FROM orgs WHERE slug = '%s'", slug);
+    long long org = strtoll(v, NULL, 10);
+    free(v);
+    ck_assert_int_gt(org, 0);
+    free(sql("INSERT INTO org_closure (ancestor, descendant, depth) "
+             "SELECT ancestor, %lld, depth + 1 FROM org_closure WHERE descendant = %lld "
+             "UNION ALL SELECT %lld, %lld, 0", org, parent, org, org));
+    return org;
+}
+
+long long system_role(const char *key)
+{
+    char *v = sql("SELECT id FROM roles WHERE system_key = '%s'", key);
+    long long id = strtoll(v, NULL, 10);
+
+    free(v);
+    ck_assert_msg(id > 0, "no system role %s", key);
+    return id;
+}
+
+void add_membership(long long user, long long org, long long role)
+{
+    free(sql("INSERT INTO memberships (user_id, org_id, role_id) VALUES (%lld, %lld, %lld) "
+             "ON DUPLICATE KEY UPDATE role_id = VALUES(role_id)", user, org, role));
+}
+
+long long make_member(const char *tag, long long org, long long role, char **email)
+{
+    char *e = unique_email(tag);
+    long long id = make_user(e, true, role);
+
+    /* make_user put the user in the platform organisation: move it. */
+    free(sql("DELETE FROM memberships WHERE user_id = %lld", id));
+    add_membership(id, org, role);
+    if (email)
+        *email = e;
+    else
+        free(e);
+    return id;
+}
+
 /* A one-time link for user: the token (64 hex digits, like portalctl's). */
 char *make_link(long long user, const char *purpose, const char *expires_sql)
 {

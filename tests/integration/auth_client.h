@@ -44,6 +44,15 @@ long long make_role(const char *perms);
 /* A user holding role (0: a role without permissions) in the platform
  * organisation, with PASSWORD unless with_password is false. */
 long long make_user(const char *email, bool with_password, long long role);
+/* An organisation of kind under parent (its closure rows too), named
+ * "<name> <pid>-<n>" so reruns never collide; returns its id. */
+long long make_org(long long parent, const char *kind, const char *name);
+/* A system role's id by its key ("msp_admin"). */
+long long system_role(const char *key);
+/* A user with PASSWORD holding role at org (a fresh e-mail from tag). */
+long long make_member(const char *tag, long long org, long long role, char **email);
+/* One more membership for an existing user. */
+void add_membership(long long user, long long org, long long role);
 /* A one_time_tokens link for user: the token (64 hex digits, as portalctl
  * makes them), stored as its SHA-256 hex. */
 char *make_link(long long user, const char *purpose, const char *expires_sql);

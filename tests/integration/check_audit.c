@@ -28,25 +28,6 @@
 
 /* ---- fixtures ------------------------------------------------------------------------ */
 
-/* An organisation under parent, with its org_closure rows. */
-static long long make_org(long long parent, const char *kind, const char *tag)
-{
-    static int n;
-    char slug[96];
-
-    snprintf(slug, sizeof(slug), "audit-%s-%ld-%d-%ld", tag, (long)getpid(), n++, random() % 100000);
-    free(sql("INSERT INTO orgs (parent_id, kind, name, slug) VALUES (%lld, '%s', '%s %s', '%s')",
-             parent, kind, tag, slug, slug));
-    long long id = 0;
-    char *v = sql("SELECT id FROM orgs WHERE slug = '%s'", slug);
-    id = strtoll(v, NULL, 10);
-    free(v);
-    free(sql("INSERT INTO org_closure (ancestor, descendant, depth) "
-             "SELECT ancestor, %lld, depth + 1 FROM org_closure WHERE descendant = %lld "
-             "UNION ALL SELECT %lld, %lld, 0", id, parent, id, id));
-    return id;
-}
-
 /* An event as another module would write it; its id.  actor 0: System.
  * Text arguments are SQL literals (quoted by the caller). */
 static long long ev(long long org, long long actor, const char *category, const char *action,

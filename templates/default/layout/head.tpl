@@ -47,7 +47,8 @@
 {{/user}}</div>
 </nav>
 </header>
-{{#impersonator}}<div class="alert alert-warning pt-banner" role="status">You are working in this account on behalf of its owner, opened by <strong>{{name}}</strong>. Everything you do is recorded under both names.</div>
+{{#impersonator}}<div class="alert alert-warning pt-banner d-flex flex-wrap align-items-center gap-2" role="status"><span>You are working in this account on behalf of its owner, opened by <strong>{{name}}</strong>. Everything you do is recorded under both names.</span>
+<form method="post" action="/impersonation/stop" class="ms-auto"><input type="hidden" name="csrf_token" value="{{csrf_token}}"><button type="submit" class="btn btn-sm btn-dark">Stop impersonating</button></form></div>
 {{/impersonator}}{{#mfa_setup}}<div class="alert alert-info pt-banner" role="status">Protect your account: <a href="{{url}}">turn on two-factor authentication</a>.</div>
 {{/mfa_setup}}<main id="main" class="container pt-main">
 {{#flash}}<div class="alert alert-{{level}}" role="status">{{message}}</div>

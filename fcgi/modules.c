@@ -56,6 +56,23 @@ static int module_open(const char *dir, const char *name, void **handle,
     return module_check(*mod, name, err, errlen);
 }
 
+/* A permission key belongs to one module: two declarations would fight
+ * over its category, label and the system roles that hold it. */
+static int permissions_unique(const struct pt_modules *m, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < m->n; i++)
+        for (const struct pt_permission *p = m->mods[i]->permissions; p && p->key; p++)
+            for (size_t j = 0; j <= i; j++)
+                for (const struct pt_permission *q = m->mods[j]->permissions;
+                     q && q->key && (j < i || q < p); q++)
+                    if (strcmp(p->key, q->key) == 0) {
+                        snprintf(err, errlen, "permission %s is declared by both module %s "
+                                 "and module %s", p->key, m->mods[j]->name, m->mods[i]->name);
+                        return PT_EINVAL;
+                    }
+    return PT_OK;
+}
+
 int pt_modules_load(const char *dir, char *const *names, size_t n,
                     struct pt_modules **out, char *err, size_t errlen)
 {
@@ -81,6 +98,10 @@ int pt_modules_load(const char *dir, char *const *names, size_t n,
             pt_modules_free(m);
             return rc;
         }
+    }
+    if (permissions_unique(m, err, errlen) != 0) {
+        pt_modules_free(m);
+        return PT_EINVAL;
     }
     *out = m;
     return PT_OK;

@@ -67,34 +67,48 @@ static json_t *add_obj(json_t *parent, const char *key)
     return json_object_set_new_nocheck(parent, key, o) == 0 ? o : NULL;
 }
 
-/* Navigation from every module's declarations, ordered, the current one active. */
+#define NAV_MAX 64
+
+/* One link of the navigation; active when the page is at or below it. */
+static int nav_append(struct pt_req *r, json_t *nav, const struct pt_nav_item *n)
+{
+    json_t *item = json_object();
+    size_t hl = strlen(n->href);
+
+    if (json_array_append_new(nav, item) != 0 || set_str(item, "label", n->label) != 0 ||
+        set_str(item, "href", n->href) != 0)
+        return -1;
+    if ((strcmp(r->path, n->href) == 0 ||
+         (hl > 1 && strncmp(r->path, n->href, hl) == 0 && r->path[hl] == '/')) &&
+        json_object_set_new_nocheck(item, "active", json_true()) != 0)
+        return -1;
+    return 0;
+}
+
+/* Navigation from every module's declarations the actor may see, by order;
+ * equal orders keep the modules' load order (a stable insertion sort). */
 static int layout_nav(struct pt_req *r, json_t *layout)
 {
     const struct pt_modules *mods = r->w->mods;
-    const struct pt_nav_item *best = NULL;
+    const struct pt_nav_item *items[NAV_MAX];
+    size_t n = 0;
     json_t *nav = json_array();
 
     if (json_object_set_new_nocheck(layout, "nav", nav) != 0)
         return -1;
-    for (int last = -2147483647;;) {
-        best = NULL;
-        for (size_t i = 0; mods && i < mods->n; i++)
-            for (const struct pt_nav_item *n = mods->mods[i]->nav; n && n->label; n++)
-                if (n->order > last && nav_visible(r, n) && (!best || n->order < best->order))
-                    best = n;
-        if (best == NULL)
-            return 0;
-        last = best->order;
-        json_t *item = json_object();
-        if (json_array_append_new(nav, item) != 0 || set_str(item, "label", best->label) != 0 ||
-            set_str(item, "href", best->href) != 0)
+    for (size_t i = 0; mods && i < mods->n; i++)
+        for (const struct pt_nav_item *it = mods->mods[i]->nav; it && it->label; it++) {
+            if (n == NAV_MAX || !nav_visible(r, it))
+                continue;
+            size_t j = n++;
+            for (; j > 0 && items[j - 1]->order > it->order; j--)
+                items[j] = items[j - 1];
+            items[j] = it;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (nav_append(r, nav, items[i]) != 0)
             return -1;
-        size_t hl = strlen(best->href);
-        if ((strcmp(r->path, best->href) == 0 ||
-             (hl > 1 && strncmp(r->path, best->href, hl) == 0 && r->path[hl] == '/')) &&
-            json_object_set_new_nocheck(item, "active", json_true()) != 0)
-            return -1;
-    }
+    return 0;
 }
 
 /* The view of the layout's HEAD and FOOT includes (which do not see the

@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}{{!plain text: values are HTML-escaped, then mail.c decodes the entities (no value can add a line)}}{{#set_password}}Invitation to {{org_name}} - {{brand_name}}{{/set_password}}{{#existing}}Access to {{org_name}} - {{brand_name}}{{/existing}}

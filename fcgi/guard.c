@@ -23,18 +23,6 @@ static bool scope_has(const struct pt_req *r, const char *permission)
     return false;
 }
 
-/*
- * Consent (PT_PERM_CONSENT): every organisation strictly below the one that
- * grants the permission, down to and including the target, must allow its
- * parent access.  One statement: is there an objector on the path?
- */
-#define CONSENT_OK(from, target) \
-    "(p.needs_consent = 0 OR " from " = " target " OR NOT EXISTS (" \
-    "SELECT 1 FROM org_closure up " \
-    "JOIN orgs o ON o.id = up.ancestor AND o.allow_parent_access = 0 " \
-    "JOIN org_closure below ON below.ancestor = " from " AND below.descendant = up.ancestor " \
-    "AND below.depth > 0 WHERE up.descendant = " target "))"
-
 /* A service-account token acts inside its organisation's subtree. */
 static bool service_token_can(struct pt_req *r, const char *permission, int64_t org_id)
 {
@@ -46,7 +34,7 @@ static bool service_token_can(struct pt_req *r, const char *permission, int64_t 
         "SELECT 1 AS ok FROM org_closure c "
         "LEFT JOIN permissions p ON p.perm_key = ? "
         "WHERE c.ancestor = ? AND c.descendant = ? AND "
-        "(p.perm_key IS NULL OR " CONSENT_OK("c.ancestor", "c.descendant") ")",
+        "(p.perm_key IS NULL OR " PT_SQL_CONSENT_OK("c.ancestor", "c.descendant") ")",
         PT_ARGS(PT_ARG_STR(permission), PT_ARG_INT(r->token_org), PT_ARG_INT(org_id)),
         &row) == 0;
 }
@@ -63,7 +51,7 @@ static bool member_can(struct pt_req *r, const char *permission, int64_t org_id,
         "JOIN org_closure c ON c.ancestor = m.org_id AND c.descendant = ? "
         "JOIN role_permissions rp ON rp.role_id = m.role_id AND rp.perm_key = ? "
         "JOIN permissions p ON p.perm_key = rp.perm_key "
-        "WHERE m.user_id = ? AND (? OR " CONSENT_OK("m.org_id", "c.descendant") ") LIMIT 1",
+        "WHERE m.user_id = ? AND (? OR " PT_SQL_CONSENT_OK("m.org_id", "c.descendant") ") LIMIT 1",
         PT_ARGS(PT_ARG_INT(org_id), PT_ARG_STR(permission), PT_ARG_INT(r->ident.user_id),
                 PT_ARG_INT(ignore_consent)), &row) == 0;
 }

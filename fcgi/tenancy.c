@@ -3,6 +3,7 @@
  * module asks the same way: is T inside A, where does the actor live, may
  * the actor hand out this role here (nobody grants more than they hold).
  */
+#include "guard.h"
 #include "request.h"
 
 #include <string.h>
@@ -60,28 +61,56 @@ static bool role_fits(struct pt_req *r, int64_t role_id, int64_t org_id, const c
     return true;
 }
 
-bool pt_can_grant_role(struct pt_req *r, int64_t role_id, int64_t org_id, const char **why)
+/* The first permission of role_id that the actor does not hold on org_id
+ * (consent applied), as its label; NULL when there is none. */
+static int first_missing(struct pt_req *r, int64_t role_id, int64_t org_id, const char **label)
 {
-    const char *dummy;
     json_t *perms, *p;
     size_t i;
+
+    *label = NULL;
+    if (r->ident.token_id == 0) {
+        int rc = pt_db_query(r,
+            "SELECT p.label FROM role_permissions rp JOIN permissions p ON p.perm_key = rp.perm_key "
+            "WHERE rp.role_id = ? AND NOT EXISTS (SELECT 1 FROM memberships m "
+            "JOIN org_closure c ON c.ancestor = m.org_id AND c.descendant = ? "
+            "JOIN role_permissions ap ON ap.role_id = m.role_id AND ap.perm_key = rp.perm_key "
+            "WHERE m.user_id = ? AND " PT_SQL_CONSENT_OK("m.org_id", "c.descendant") ") "
+            "ORDER BY p.perm_key LIMIT 1",
+            PT_ARGS(PT_ARG_INT(role_id), PT_ARG_INT(org_id), PT_ARG_INT(r->ident.user_id)),
+            &perms);
+        if (rc == 0 && json_array_size(perms) > 0)
+            *label = json_string_value(json_object_get(json_array_get(perms, 0), "label"));
+        return rc;
+    }
+    /* A bearer token also needs each permission in its scopes: ask pt_can. */
+    int rc = pt_db_query(r, "SELECT rp.perm_key, p.label FROM role_permissions rp "
+                         "JOIN permissions p ON p.perm_key = rp.perm_key WHERE rp.role_id = ? "
+                         "ORDER BY rp.perm_key", PT_ARGS(PT_ARG_INT(role_id)), &perms);
+    json_array_foreach(perms, i, p)
+        if (rc == 0 && !pt_can(r, json_string_value(json_object_get(p, "perm_key")), org_id)) {
+            *label = json_string_value(json_object_get(p, "label"));
+            break;
+        }
+    return rc;
+}
+
+bool pt_can_grant_role(struct pt_req *r, int64_t role_id, int64_t org_id, const char **why)
+{
+    const char *dummy, *missing;
 
     if (why == NULL)
         why = &dummy;
     if (!role_fits(r, role_id, org_id, why))
         return false;
-    if (pt_db_query(r, "SELECT rp.perm_key, pe.label FROM role_permissions rp "
-                    "JOIN permissions pe ON pe.perm_key = rp.perm_key WHERE rp.role_id = ? "
-                    "ORDER BY rp.perm_key", PT_ARGS(PT_ARG_INT(role_id)), &perms) != 0) {
+    if (first_missing(r, role_id, org_id, &missing) != 0) {
         *why = "The role could not be read: try again.";
         return false;
     }
-    json_array_foreach(perms, i, p) {
-        if (!pt_can(r, json_string_value(json_object_get(p, "perm_key")), org_id)) {
-            *why = pt_printf(r, "You cannot grant \"%s\": you do not hold it yourself there.",
-                             json_string_value(json_object_get(p, "label")));
-            return false;
-        }
+    if (missing != NULL) {
+        *why = pt_printf(r, "You cannot grant \"%s\": you do not hold it yourself there.",
+                         missing);
+        return false;
     }
     return true;
 }

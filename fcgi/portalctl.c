@@ -2,7 +2,7 @@
  * portalctl — the operator's command line (DESIGN §2).
  *
  *   portalctl [-c portal.conf] migrate | check-config | create-admin EMAIL [--name NAME]
- *             | seed-demo [--scale small|large] | jobs [--state STATE]
+ *             | seed-demo [--scale small|large] | jobs [--state STATE] | routes
  *
  * Exit status: 0 done, 1 failed, 2 usage.  It talks to the database through
  * the same pt_db_* layer as portald (a job-style request context on a
@@ -15,6 +15,7 @@
 #include "migrate.h"
 #include "portal.h"
 #include "request.h"
+#include "routes_dump.h"
 #include "secret.h"
 #include "seed.h"
 #include "tplset.h"
@@ -58,6 +59,8 @@ static void ctl_usage(FILE *f)
         "                                   queued and failed) and the mail outbox counts\n"
         "  gen-key [PATH]                   create the 0600 secret key ([security] key_file);\n"
         "                                   refuses to replace an existing one\n"
+        "  routes                           the configured modules' routes as JSON (method,\n"
+        "                                   pattern, permission, org_param, flags)\n"
         "\n"
         "options:\n"
         "  -c FILE   the configuration (default $PORTAL_CONF, else %s)\n"
@@ -452,6 +455,20 @@ static int cmd_gen_key(struct ctl *c, int argc, char **argv)
     return CTL_OK;
 }
 
+/* ---- routes ------------------------------------------------------------- */
+
+/* The route table as portald would build it (the authorization matrix test
+ * reads it); no database needed. */
+static int cmd_routes(struct ctl *c, int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1) {
+        ctl_usage(stderr);
+        return CTL_USAGE;
+    }
+    return pt_routes_dump(c->cfg, stdout) == 0 ? CTL_OK : CTL_FAIL;
+}
+
 struct ctl_cmd {
     const char *name;
     int       (*run)(struct ctl *c, int argc, char **argv);
@@ -464,6 +481,7 @@ static const struct ctl_cmd ctl_cmds[] = {
     { .name = "seed-demo",    .run = cmd_seed_demo },
     { .name = "jobs",         .run = cmd_jobs },
     { .name = "gen-key",      .run = cmd_gen_key },
+    { .name = "routes",       .run = cmd_routes },
 };
 
 int main(int argc, char **argv)

@@ -8,6 +8,7 @@
  * running out of attempts marks it failed, and failed rows stay in the table.
  */
 #include "mail.h"
+#include "brand.h"
 #include "queue.h"
 
 #include "pt_config.h"
@@ -234,6 +235,8 @@ char *pt_mail_build(const struct pt_mail_msg *m, size_t *len)
         goto out;
     fprintf(f, "To: %s\r\nSubject: %s\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n", m->to,
             subject, m->message_id);
+    if (m->reply_to && pt_mail_addr_ok(m->reply_to))
+        fprintf(f, "Reply-To: %s\r\n", m->reply_to);
     if (m->html == NULL) {
         char *qp = pt_mail_qp(m->text, strlen(m->text));
         fprintf(f, "Content-Type: text/plain; charset=UTF-8\r\n"
@@ -374,16 +377,16 @@ struct mail_parts {
     char *subject, *text, *html;
 };
 
-static int mail_render_all(struct pt_req *r, const char *name, json_t *vars,
-                           struct mail_parts *p)
+static int mail_render_all(struct pt_req *r, const char *name, const char *brand_name,
+                           json_t *vars, struct mail_parts *p)
 {
     /* The platform's name unless the caller's vars say otherwise: a global
      * is what a template sees when the view lacks the name. */
     json_t *globals = json_object();
     int rc = PT_ENOMEM;
 
-    if (json_object_set_new_nocheck(globals, "brand_name",
-                                    json_string_nocheck(r->w->cfg->platform_name)) != 0)
+    if (json_object_set_new_nocheck(globals, "brand_name", json_string_nocheck(
+            brand_name ? brand_name : r->w->cfg->platform_name)) != 0)
         goto out;
     if ((rc = mail_render(r, name, "subject", vars, globals, false, &p->subject)) != 0 ||
         (rc = mail_render(r, name, "txt", vars, globals, false, &p->text)) != 0 ||
@@ -399,6 +402,23 @@ static int mail_render_all(struct pt_req *r, const char *name, json_t *vars,
 out:
     json_decref(globals);
     return rc;
+}
+
+/* "<brand sender name> <configured address>": the platform's address, the
+ * brand's name (quotes and angle brackets dropped: the header is built
+ * from this text later). */
+static const char *mail_brand_sender(struct pt_req *r, const struct pt_brand *b,
+                                     const char *addr)
+{
+    const char *name = b->mail_from_name ? b->mail_from_name : b->name;
+    char *clean = name ? pt_strdup(r, name) : NULL;
+
+    if (clean == NULL)
+        return NULL;
+    for (char *c = clean; *c; c++)
+        if (strchr("<>\"\\\r\n", *c))
+            *c = ' ';
+    return pt_printf(r, "%s <%s>", clean, addr);
 }
 
 int pt_mail_enqueue(struct pt_req *r, const char *to, const char *template_name,
@@ -420,17 +440,30 @@ int pt_mail_enqueue(struct pt_req *r, const char *to, const char *template_name,
         pt_log_error("%s: request %s: [mail] from is missing or invalid", __func__, r->id);
         return PT_EINVAL;
     }
-    if ((rc = mail_render_all(r, template_name, vars, &p)) != 0)
+    /* The recipient's brand: its name in the text (over what the caller
+     * put in vars), its sender name and reply-to address. */
+    const struct pt_brand *b = pt_brand_for_email(r, to);
+    json_t *bvars = vars ? json_copy(vars) : json_object();
+    if (bvars == NULL || (b && b->name &&
+                          json_object_set_new(bvars, "brand_name", json_string(b->name)) != 0)) {
+        json_decref(bvars);
+        return PT_ENOMEM;
+    }
+    rc = mail_render_all(r, template_name, b ? b->name : NULL, bvars, &p);
+    json_decref(bvars);
+    if (rc != 0)
         goto out;
+    const char *sender = b ? mail_brand_sender(r, b, from_addr) : from;
     if ((mid = mail_message_id(r, from_addr)) == NULL) {
         rc = PT_ENOMEM;
         goto out;
     }
     /* The caller's connection: inside pt_db_tx this commits or rolls back
      * with the action that sent it. */
-    rc = pt_db_exec(r, "INSERT INTO mail_outbox (to_addr, from_addr, subject, body_text, "
-                    "body_html, message_id) VALUES (?, ?, ?, ?, ?, ?)",
-                    PT_ARGS(PT_ARG_STR(to), PT_ARG_STR(from), PT_ARG_STR(p.subject),
+    rc = pt_db_exec(r, "INSERT INTO mail_outbox (to_addr, from_addr, reply_to, subject, "
+                    "body_text, body_html, message_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    PT_ARGS(PT_ARG_STR(to), PT_ARG_STR(sender ? sender : from),
+                    PT_ARG_STR(b ? b->mail_reply_to : NULL), PT_ARG_STR(p.subject),
                     PT_ARG_STR(p.text), PT_ARG_STR(p.html), PT_ARG_STR(mid)), NULL, NULL);
 out:
     free(p.subject);
@@ -593,8 +626,8 @@ static int mail_deliver_one(struct pt_worker *w, CURL *c, const struct mail_conf
     int rc, result = PT_EINVAL;
 
     pt_req_init_job(&r, w);
-    rc = pt_db_query_one(&r, "SELECT to_addr, from_addr, subject, body_text, body_html, "
-                         "message_id, attempts, UNIX_TIMESTAMP(created) AS created "
+    rc = pt_db_query_one(&r, "SELECT to_addr, from_addr, reply_to, subject, body_text, "
+                         "body_html, message_id, attempts, UNIX_TIMESTAMP(created) AS created "
                          "FROM mail_outbox WHERE id = ? AND locked_by = ?",
                          PT_ARGS(PT_ARG_INT(id), PT_ARG_STR(owner)), &row);
     if (rc != 0)
@@ -603,6 +636,7 @@ static int mail_deliver_one(struct pt_worker *w, CURL *c, const struct mail_conf
     struct pt_mail_msg m = {
         .from = COL("from_addr"), .to = COL("to_addr"), .subject = COL("subject"),
         .text = COL("body_text"), .html = COL("body_html"), .message_id = COL("message_id"),
+        .reply_to = COL("reply_to"),
         .date = (time_t)json_integer_value(json_object_get(row, "created")),
     };
 #undef COL

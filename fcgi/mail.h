@@ -50,6 +50,7 @@ struct pt_mail_msg {
     const char *text;
     const char *html;          /* NULL: a text/plain message */
     const char *message_id;    /* "<…@…>" */
+    const char *reply_to;      /* NULL, or an address (the brand's) */
     time_t      date;
 };
 /* The full RFC 5322 message, CRLF line ends.  malloc'd, NULL on OOM. */

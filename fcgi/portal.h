@@ -287,6 +287,36 @@ int pt_impersonation_start(struct pt_req *r, int64_t user_id, const char *reason
  * back.  PT_EINVAL when the request is not impersonating. */
 int pt_impersonation_stop(struct pt_req *r);
 
+/* ---- white label (fcgi/hostname.c, nginx_gen.c, brand.c) ---------------- */
+
+#define PT_HOSTNAME_SIZE 254   /* 253 characters and a NUL */
+/*
+ * in → its one stored form in out (ASCII, lower case, "xn--" A-labels, no
+ * trailing dot; outlen ≥ PT_HOSTNAME_SIZE): a DNS name of LDH labels, no
+ * wildcard, IP literal, "localhost" or anything that could end an nginx
+ * directive.  0, or PT_EINVAL with *why (may be NULL) a sentence for the user.
+ */
+int pt_hostname_check(const char *in, char *out, size_t outlen, const char **why);
+/*
+ * Claims in for org_id: checked (also against the platform's own names; a
+ * "custom" name may not lie below them either) and inserted unverified,
+ * with verification_token (may be NULL).  kind is "subdomain" or "custom".
+ * 0 with *id set; PT_EINVAL (*why says why), PT_EEXIST (the name is already
+ * claimed, *why says so), or a database error.
+ */
+int pt_hostname_add(struct pt_req *r, int64_t org_id, const char *kind, const char *in,
+                    const char *verification_token, int64_t *id, const char **why);
+/*
+ * Job handlers only: render the per-hostname nginx server blocks, check
+ * them with `nginx -t`, swap them in and reload nginx ([nginx] settings).
+ * A refused file leaves the live one and the running nginx untouched and
+ * is recorded.  0, or < 0 with *message (may be NULL) saying what failed.
+ */
+int pt_nginx_regenerate(struct pt_req *r, const char **message);
+/* After any change of brands or host names, in the same transaction: every
+ * worker's brand cache is stale from the next second on. */
+int pt_whitelabel_changed(struct pt_req *r);
+
 /* ---- activity log (fcgi/audit.c) ----------------------------------------- */
 
 struct pt_audit {

@@ -15,6 +15,7 @@
 #include "migrate.h"
 #include "portal.h"
 #include "request.h"
+#include "portalctl_nginx.h"
 #include "routes_dump.h"
 #include "secret.h"
 #include "seed.h"
@@ -59,6 +60,7 @@ static void ctl_usage(FILE *f)
         "                                   queued and failed) and the mail outbox counts\n"
         "  gen-key [PATH]                   create the 0600 secret key ([security] key_file);\n"
         "                                   refuses to replace an existing one\n"
+        PT_PORTALCTL_NGINX_USAGE
         "  routes                           the configured modules' routes as JSON (method,\n"
         "                                   pattern, permission, org_param, flags)\n"
         "\n"
@@ -469,6 +471,14 @@ static int cmd_routes(struct ctl *c, int argc, char **argv)
     return pt_routes_dump(c->cfg, stdout) == 0 ? CTL_OK : CTL_FAIL;
 }
 
+/* ---- nginx -------------------------------------------------------------- */
+
+/* The per-hostname server blocks: generate (check, swap, reload) or check. */
+static int cmd_nginx(struct ctl *c, int argc, char **argv)
+{
+    return ctl_open(c) != 0 ? CTL_FAIL : pt_portalctl_nginx(&c->w, argc, argv);
+}
+
 struct ctl_cmd {
     const char *name;
     int       (*run)(struct ctl *c, int argc, char **argv);
@@ -482,6 +492,7 @@ static const struct ctl_cmd ctl_cmds[] = {
     { .name = "jobs",         .run = cmd_jobs },
     { .name = "gen-key",      .run = cmd_gen_key },
     { .name = "routes",       .run = cmd_routes },
+    { .name = "nginx",        .run = cmd_nginx },
 };
 
 int main(int argc, char **argv)

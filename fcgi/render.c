@@ -11,6 +11,7 @@
 #include "response.h"
 #include "tpl.h"
 #include "tplset.h"
+#include "brand.h"
 #include "worker.h"
 
 #include <stdlib.h>
@@ -113,13 +114,50 @@ static int layout_nav(struct pt_req *r, json_t *layout)
 
 /* The view of the layout's HEAD and FOOT includes (which do not see the
  * page's values; one object serves both).  NULL when out of memory. */
+/* A brand URL under the whitelabel module's public routes; ?v= changes
+ * with every save, so the assets can be cached for good. */
+static int brand_url(struct pt_req *r, json_t *l, const char *key, const struct pt_brand *b,
+                     const char *what)
+{
+    json_t *o = add_obj(l, key);
+
+    return o ? set_str(o, "url", pt_printf(r, "/brand/%lld/%s?v=%u", (long long)b->org_id,
+                                           what, b->revision)) : -1;
+}
+
+/* What the layout shows of the brand; the platform's name otherwise. */
+static int layout_brand(struct pt_req *r, json_t *l)
+{
+    const struct pt_brand *b = pt_brand_for_page(r);
+    json_t *o;
+
+    if (r->unknown_host)                     /* neutral: no one's name */
+        return set_str(l, "brand_name", r->host && *r->host ? r->host : "Portal");
+    if (b == NULL)
+        return set_str(l, "brand_name", r->w->cfg->platform_name);
+    if (set_str(l, "brand_name", b->name ? b->name : r->w->cfg->platform_name) != 0 ||
+        ((b->primary_color || b->accent_color) && brand_url(r, l, "brand_css", b, "style.css") != 0) ||
+        (b->logo_light && brand_url(r, l, "brand_logo", b, "logo/light") != 0) ||
+        (b->favicon && brand_url(r, l, "brand_favicon", b, "favicon") != 0))
+        return -1;
+    if (b->footer_text && ((o = add_obj(l, "brand_footer")) == NULL ||
+                           set_str(o, "text", b->footer_text) != 0))
+        return -1;
+    if (!(b->support_email || b->support_phone || b->support_url))
+        return 0;
+    if ((o = add_obj(l, "brand_support")) == NULL ||
+        (b->support_email && set_str(add_obj(o, "mail"), "address", b->support_email) != 0) ||
+        (b->support_phone && set_str(add_obj(o, "phone"), "number", b->support_phone) != 0) ||
+        (b->support_url && set_str(add_obj(o, "link"), "url", b->support_url) != 0))
+        return -1;
+    return 0;
+}
+
 static json_t *layout_new(struct pt_req *r, const char *title)
 {
-    const struct pt_config *cfg = r->w->cfg;
     json_t *l = json_object(), *o;
 
-    if (l == NULL || set_str(l, "title", title) != 0 ||
-        set_str(l, "brand_name", cfg->platform_name) != 0 ||
+    if (l == NULL || set_str(l, "title", title) != 0 || layout_brand(r, l) != 0 ||
         set_str(l, "request_id", r->id) != 0 || layout_nav(r, l) != 0)
         goto fail;
     if (r->ident.user_id) {
@@ -209,6 +247,8 @@ void pt_render(struct pt_req *r, int status, json_t *view)
 {
     if (r->streaming)
         return;
+    if (!r->api)
+        pt_brand_for_page(r);              /* may pick the brand's template set */
     if (r->tplset == NULL)
         r->tplset = pt_tplsets_set_for_host(r->w->tplsets, r->host);
     if (status >= 400) {

@@ -49,6 +49,10 @@ struct pt_req {
     bool               mfa_hold;      /* session held until two-factor is set up */
     int64_t            token_org;     /* a service-account token's organisation */
     const char        *impersonator_name; /* who "opened as" this user, or NULL */
+    const struct pt_brand *brand;     /* fcgi/brand.c: NULL is the platform's look */
+    bool               brand_resolved;
+    bool               unknown_host;  /* neither the platform's nor a verified partner host */
+    int64_t            host_org;      /* the organisation a partner host belongs to */
     struct pt_audit_pending *pending_audit;  /* pt_audit_log_always inside a tx */
 
     /* routing and rendering */

@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "pt_config.h"
 #include "audit.h"
+#include "brand.h"
 #include "db.h"
 #include "guard.h"
 #include "jobs.h"
@@ -103,6 +104,8 @@ static void worker_teardown(struct pt_worker *w)
     OPENSSL_cleanse(w->key, sizeof(w->key));
     pt_db_free(w->db);
     pt_db_free(w->admin_db);
+    pt_brands_free(w->brands);
+    w->brands = NULL;
     pt_tplsets_free(w->tplsets);
     pt_arena_free(w->arena);
     w->db = NULL;
@@ -117,6 +120,9 @@ static int dispatch(struct pt_req *r, json_t **view)
     unsigned allowed = 0;
     char allow[64];
 
+    int status = pt_brand_resolve_host(r);
+    if (status != 0)
+        return status;
     switch (pt_router_match(r->w->router, r->method, r->path, r->arena, &route, NULL,
                             &r->params, &allowed)) {
     case PT_MATCH_NOT_FOUND:
@@ -130,7 +136,7 @@ static int dispatch(struct pt_req *r, json_t **view)
     r->route = route;
     if ((route->flags & PT_ROUTE_API_ONLY) && !r->api)
         r->api = true;
-    int status = pt_guard(r);
+    status = pt_guard(r);
     if (status != 0)
         return status;
     if (!r->api && r->method == PT_GET)

@@ -10,6 +10,7 @@ struct pt_router;
 struct pt_tplsets;
 struct pt_arena;
 struct pt_db;
+struct pt_brands;
 
 enum pt_worker_kind { PT_WORKER_REQUESTS, PT_WORKER_JOBS };
 
@@ -23,6 +24,7 @@ struct pt_worker {
     struct pt_arena         *arena;        /* reset after every request / job */
     struct pt_db            *db;           /* opened lazily on first use */
     struct pt_db            *admin_db;     /* job worker only: pt_db_admin_exec */
+    struct pt_brands        *brands;       /* fcgi/brand.c: host names and brands */
     int                      listen_fd;
     int                      key_state;    /* [security] key_file: 0 unread, 1 loaded, -1 none */
     unsigned char            key[32];

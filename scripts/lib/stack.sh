@@ -113,6 +113,10 @@ pt_dev_var_create() {
              "$var/tmp/nginx/body" "$var/tmp/nginx/fastcgi" "$var/tmp/nginx/proxy" \
              "$var/tmp/nginx/uwsgi" "$var/tmp/nginx/scgi"
     chmod 700 "$var/secrets"
+    # The generated per-hostname server blocks (portalctl nginx generate) and
+    # the ACME HTTP-01 webroot; nginx includes the file from the start.
+    mkdir -p "$var/nginx/hosts" "$var/acme"
+    [ -e "$var/nginx/hosts/portal-hosts.conf" ] || : >"$var/nginx/hosts/portal-hosts.conf"
     local sock="$var/run/portald.sock"
     [ "${#sock}" -lt 100 ] || pt_dev_die "$var is too deep for unix socket paths (${#sock} > 100 characters)"
 }
@@ -188,6 +192,17 @@ database	admin_user	portal_admin
 database	admin_password_file	$var/secrets/db_admin_password
 database	migrations_dir	$PT_SRCDIR/sql
 mail	smtp_url	smtp://127.0.0.1:$smtp_port
+nginx	main_conf	$var/nginx/nginx.conf
+nginx	conf_dir	$var/nginx/hosts
+nginx	webroot	$var/acme
+nginx	prefix	$var/nginx/
+nginx	error_log	$var/log/nginx-error.log
+nginx	listen_http	127.0.0.1:$http_port
+nginx	listen_https	127.0.0.1:$((http_port + 1))
+nginx	templates	$PT_SRCDIR/templates/nginx
+nginx	snippets_dir	$PT_SRCDIR/nginx/snippets
+nginx	static_dir	$PT_SRCDIR/static
+nginx	platform_hosts	127.0.0.1 localhost
 EOF
 )
     {

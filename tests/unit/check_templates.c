@@ -404,9 +404,11 @@ START_TEST(test_layout_optional_parts_and_active_nav)
                             "\"flash\":{\"level\":\"success\",\"message\":\"Saved.\"},"
                             "\"impersonator\":{\"name\":\"Operator Olga\"},"
                             "\"mfa_setup\":{\"url\":\"/profile/security\"},"
-                            "\"support_email\":{\"address\":\"help@acme.example\"},"
-                            "\"support_url\":{\"url\":\"https://acme.example/help\"},"
-                            "\"footer\":{\"text\":\"Acme Ltd\"}}", NULL);
+                            "\"brand_favicon\":{\"url\":\"/brand/7/favicon?v=2\"},"
+                            "\"brand_support\":{\"mail\":{\"address\":\"help@acme.example\"},"
+                            "\"phone\":{\"number\":\"+1 555 0100\"},"
+                            "\"link\":{\"url\":\"https://acme.example/help\"}},"
+                            "\"brand_footer\":{\"text\":\"Acme Ltd\"}}", NULL);
 
     ck_has(out, "<a class=\"nav-link\" href=\"/\">Home</a>");
     ck_has(out, "<a class=\"nav-link active\" href=\"/users\" aria-current=\"page\">Users</a>");
@@ -416,7 +418,9 @@ START_TEST(test_layout_optional_parts_and_active_nav)
     ck_has(out, "<div class=\"alert alert-success\" role=\"status\">Saved.</div>");
     ck_has(out, "opened by <strong>Operator Olga</strong>");
     ck_has(out, "<a href=\"/profile/security\">turn on two-factor authentication</a>");
-    ck_has(out, "help@acme.example</a>");
+    ck_has(out, "<a href=\"mailto:help@acme.example\">help@acme.example</a>");
+    ck_has(out, "+1 555 0100");
+    ck_has(out, "<link rel=\"icon\" href=\"/brand/7/favicon?v=2\">");
     ck_has(out, "href=\"https://acme.example/help\"");
     ck_has(out, "&copy; Acme · Acme Ltd");
     free(out);

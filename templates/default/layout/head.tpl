@@ -5,6 +5,7 @@
     title, brand_name, request_id        values
     brand_css {url}                      optional: the brand's stylesheet (colours)
     brand_logo {url}                     optional
+    brand_favicon {url}                  optional
     nav [{label, href, active}]          links; active is a boolean
     user {name, email}                   when signed in
     impersonator {name}                  when someone opened this account "as" the user
@@ -22,7 +23,8 @@
 <link rel="stylesheet" href="/static/vendor/bootstrap/css/bootstrap.min.css">
 <link rel="stylesheet" href="/static/css/portal.css">
 {{#brand_css}}<link rel="stylesheet" href="{{url}}">
-{{/brand_css}}</head>
+{{/brand_css}}{{#brand_favicon}}<link rel="icon" href="{{url}}">
+{{/brand_favicon}}</head>
 <body class="pt-body">
 <a class="visually-hidden-focusable pt-skip" href="#main">Skip to content</a>
 <header class="pt-header">

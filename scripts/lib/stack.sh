@@ -203,6 +203,9 @@ nginx	templates	$PT_SRCDIR/templates/nginx
 nginx	snippets_dir	$PT_SRCDIR/nginx/snippets
 nginx	static_dir	$PT_SRCDIR/static
 nginx	platform_hosts	127.0.0.1 localhost
+nginx	trigger_file	
+whitelabel	base_domain	partners.portal.test
+whitelabel	cname_target	portal.test
 EOF
 )
     {

@@ -14,14 +14,17 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-sed 's|^ExecStart=.*|ExecStart=/bin/true|' "$srcdir/systemd/portald.service" >"$tmp/portald.service"
-cp "$srcdir/systemd/portald.socket" "$tmp/portald.socket"
+for unit in portald.service portal-nginx.service; do
+    sed 's|^ExecStart=.*|ExecStart=/bin/true|' "$srcdir/systemd/$unit" >"$tmp/$unit"
+done
+cp "$srcdir/systemd/portald.socket" "$srcdir/systemd/portal-nginx.path" "$tmp/"
 
 rc=0
-out=$(systemd-analyze verify "$tmp/portald.socket" "$tmp/portald.service" 2>&1) || rc=$?
+out=$(systemd-analyze verify "$tmp/portald.socket" "$tmp/portald.service" \
+      "$tmp/portal-nginx.path" "$tmp/portal-nginx.service" 2>&1) || rc=$?
 if [ "$rc" -ne 0 ] || [ -n "$out" ]; then
     echo "systemd-analyze verify (exit $rc) complains:"
     echo "$out"
     exit 1
 fi
-echo "ok: systemd-analyze verify accepts portald.service and portald.socket"
+echo "ok: systemd-analyze verify accepts portald.service, portald.socket and portal-nginx.{path,service}"

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define FLASH_COOKIE "pt_flash"
 
@@ -168,6 +169,28 @@ int pt_error(struct pt_req *r, int status, const char *detail)
     return status;
 }
 
+/* Did the handler set a header of this name itself (a brand asset's
+ * Cache-Control, an SVG's own Content-Security-Policy)?  Then its value is
+ * the only one sent: two would both apply, the stricter winning. */
+static bool resp_overridden(const struct pt_req *r, const char *name, size_t n)
+{
+    for (size_t i = 0; i < r->resp_headers.n; i++)
+        if (strlen(r->resp_headers.items[i].name) == n &&
+            strncasecmp(r->resp_headers.items[i].name, name, n) == 0)
+            return true;
+    return false;
+}
+
+static void resp_put_defaults(struct pt_req *r, FCGX_Stream *out)
+{
+    for (const char *l = resp_security_headers; *l;) {
+        const char *end = strstr(l, "\r\n");
+        if (!resp_overridden(r, l, strcspn(l, ":")))
+            FCGX_PutStr(l, (int)(end + 2 - l), out);
+        l = end + 2;
+    }
+}
+
 static int resp_write_head(struct pt_req *r, int status, const char *content_type)
 {
     FCGX_Stream *out = r->fcgx->out;
@@ -175,7 +198,7 @@ static int resp_write_head(struct pt_req *r, int status, const char *content_typ
     FCGX_FPrintF(out, "Status: %d %s\r\n", status, pt_status_reason(status));
     if (content_type)
         FCGX_FPrintF(out, "Content-Type: %s\r\n", content_type);
-    FCGX_PutS(resp_security_headers, out);
+    resp_put_defaults(r, out);
     if (r->tls)
         FCGX_PutS("Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n", out);
     FCGX_FPrintF(out, "X-Request-Id: %s\r\n", r->id);

@@ -103,9 +103,5 @@ const struct pt_permission roles_permissions[] = {
     { .key = "tickets.manage", .category = "Support",
       .label = "Manage tickets (reply, assign, close any)",
       .roles = CH_MSPU " customer_admin project_admin" },
-
-    /* ---- baseline: white label ---- */
-    { .key = "whitelabel.manage", .category = "White Label",
-      .label = "Manage white label branding, domains and subscription", .roles = CH },
     { 0 }
 };

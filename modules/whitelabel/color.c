@@ -1,0 +1,133 @@
+/*
+ * color.c — brand colours: "#rrggbb", their contrast with white text (WCAG
+ * 2.x: (L1 + 0.05) / (L2 + 0.05) over relative luminance), and the
+ * stylesheet that applies them as CSS variables over Bootstrap and
+ * static/css/portal.css (which reads --pt-primary, --pt-primary-dark and
+ * --pt-accent), so no page needs an inline style (the CSP forbids them).
+ */
+#include "wl.h"
+
+#include <math.h>
+#include <stdio.h>
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool wl_color_parse(const char *s, unsigned char rgb[3])
+{
+    if (s == NULL || strlen(s) != 7 || s[0] != '#')
+        return false;
+    for (int i = 0; i < 3; i++) {
+        int hi = hexval(s[1 + 2 * i]), lo = hexval(s[2 + 2 * i]);
+        if (hi < 0 || lo < 0)
+            return false;
+        rgb[i] = (unsigned char)(hi * 16 + lo);
+    }
+    return true;
+}
+
+/* sRGB channel → linear light (WCAG 2's definition). */
+static double linear(unsigned char c)
+{
+    double v = c / 255.0;
+
+    return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+}
+
+double wl_contrast_white(const unsigned char rgb[3])
+{
+    double l = 0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2]);
+
+    return 1.05 / (l + 0.05);
+}
+
+/* ---- the stylesheet ------------------------------------------------------------------ */
+
+struct shade {
+    char          hex[8], dark[8];
+    unsigned char rgb[3], drgb[3];
+};
+
+/* hex and a 20 % darker shade (hover and active states). */
+static bool shade_of(const char *s, struct shade *o)
+{
+    if (!wl_color_parse(s, o->rgb))
+        return false;
+    for (int i = 0; i < 3; i++)
+        o->drgb[i] = (unsigned char)((o->rgb[i] * 8 + 5) / 10);
+    snprintf(o->hex, sizeof(o->hex), "#%02x%02x%02x", o->rgb[0], o->rgb[1], o->rgb[2]);
+    snprintf(o->dark, sizeof(o->dark), "#%02x%02x%02x", o->drgb[0], o->drgb[1], o->drgb[2]);
+    return true;
+}
+
+/* Literal values only in the selector's block; the component rules read
+ * the variables, so the brand page's live preview (whitelabel.js) changes
+ * every colour by setting the variables of its box. */
+static char *primary_rules(struct pt_req *r, const char *sel, const struct shade *p)
+{
+    const char *scope = strcmp(sel, ":root") == 0 ? "" : sel;
+    const char *sp = *scope ? " " : "";
+
+    return pt_printf(r,
+        "%s {\n"
+        "  --pt-primary: %s;\n  --pt-primary-dark: %s;\n"
+        "  --bs-primary: %s;\n  --bs-primary-rgb: %u, %u, %u;\n"
+        "  --bs-link-color: %s;\n  --bs-link-color-rgb: %u, %u, %u;\n"
+        "  --bs-link-hover-color: %s;\n  --bs-link-hover-color-rgb: %u, %u, %u;\n"
+        "}\n"
+        "%s%s.btn-primary {\n"
+        "  --bs-btn-color: #fff;\n  --bs-btn-bg: var(--pt-primary);\n"
+        "  --bs-btn-border-color: var(--pt-primary);\n  --bs-btn-hover-color: #fff;\n"
+        "  --bs-btn-hover-bg: var(--pt-primary-dark);\n"
+        "  --bs-btn-hover-border-color: var(--pt-primary-dark);\n"
+        "  --bs-btn-active-color: #fff;\n  --bs-btn-active-bg: var(--pt-primary-dark);\n"
+        "  --bs-btn-active-border-color: var(--pt-primary-dark);\n"
+        "  --bs-btn-disabled-bg: var(--pt-primary);\n"
+        "  --bs-btn-disabled-border-color: var(--pt-primary);\n"
+        "}\n"
+        "%s%s.btn-outline-primary {\n"
+        "  --bs-btn-color: var(--pt-primary);\n  --bs-btn-border-color: var(--pt-primary);\n"
+        "  --bs-btn-hover-color: #fff;\n  --bs-btn-hover-bg: var(--pt-primary);\n"
+        "  --bs-btn-hover-border-color: var(--pt-primary);\n"
+        "  --bs-btn-active-bg: var(--pt-primary-dark);\n"
+        "  --bs-btn-active-border-color: var(--pt-primary-dark);\n"
+        "}\n"
+        "%s%s.pt-navbar { background-color: var(--pt-primary); }\n",
+        sel, p->hex, p->dark, p->hex, p->rgb[0], p->rgb[1], p->rgb[2],
+        p->hex, p->rgb[0], p->rgb[1], p->rgb[2], p->dark, p->drgb[0], p->drgb[1], p->drgb[2],
+        scope, sp, scope, sp, scope, sp);
+}
+
+static char *accent_rules(struct pt_req *r, const char *sel, const struct shade *a)
+{
+    const char *scope = strcmp(sel, ":root") == 0 ? "" : sel;
+    const char *sp = *scope ? " " : "";
+
+    return pt_printf(r,
+        "%s {\n  --pt-accent: %s;\n  --pt-accent-rgb: %u, %u, %u;\n}\n"
+        "%s%s.pt-navbar { border-bottom-color: var(--pt-accent); }\n"
+        "%s%s.pt-accent { color: var(--pt-accent); }\n"
+        "%s%s.bg-accent { background-color: var(--pt-accent); color: #fff; }\n",
+        sel, a->hex, a->rgb[0], a->rgb[1], a->rgb[2], scope, sp, scope, sp, scope, sp);
+}
+
+char *wl_brand_css(struct pt_req *r, const char *selector, const char *primary,
+                   const char *accent)
+{
+    struct shade p, a;
+    char *out = pt_printf(r, "/* Brand colours over Bootstrap (generated by the portal). */\n");
+
+    if (out != NULL && shade_of(primary, &p))
+        out = pt_printf(r, "%s%s", out, primary_rules(r, selector, &p));
+    if (out != NULL && shade_of(accent, &a))
+        out = pt_printf(r, "%s%s", out, accent_rules(r, selector, &a));
+    return out;
+}

@@ -212,8 +212,10 @@ static int render_template(struct pt_req *r, int status, const char *set,
 
     if (cache == NULL || layout == NULL || globals == NULL)
         goto out;
-    /* Forms in the page and in the layout need the session's CSRF token. */
-    if (set_str(globals, "csrf_token", r->ident.csrf_token) != 0)
+    /* Forms in the page and in the layout need the session's CSRF token;
+     * a host's own pages may name the brand. */
+    if (set_str(globals, "csrf_token", r->ident.csrf_token) != 0 ||
+        set_str(globals, "brand_name", json_string_value(json_object_get(layout, "brand_name"))) != 0)
         goto out;
     if (pt_tpl_expand_view(cache, template, view, globals, inc, 2, &out, &len) != 0) {
         pt_log_error("%s: template %s (set %s) failed to render (%s)", __func__, template,
@@ -228,6 +230,21 @@ out:
     return rc;
 }
 
+/* A host's template set overrides files of the default set; an override
+ * that fails (a broken file) falls back to the default one and is logged,
+ * never a blank page. */
+static int render_in_set(struct pt_req *r, int status, const char *set,
+                         const char *template, json_t *view)
+{
+    if (render_template(r, status, set, template, view) == 0)
+        return 0;
+    if (set == NULL || strcmp(set, "default") == 0)
+        return -1;
+    pt_log_error("%s: template set %s: %s failed; the default set serves it (%s)", __func__,
+                 set, template, r->id);
+    return render_template(r, status, "default", template, view);
+}
+
 static void render_error_page(struct pt_req *r, int status)
 {
     json_t *v = json_pack("{s:i, s:s, s:s, s:s}", "status", status,
@@ -235,7 +252,7 @@ static void render_error_page(struct pt_req *r, int status)
                           "detail", r->error_detail ? r->error_detail : "",
                           "request_id", r->id);
 
-    if (v == NULL || render_template(r, status, r->tplset, ERROR_TEMPLATE, v) != 0) {
+    if (v == NULL || render_in_set(r, status, r->tplset, ERROR_TEMPLATE, v) != 0) {
         char *text = pt_printf(r, "%d %s\nrequest id %s\n", status, pt_status_reason(status),
                                r->id);
         pt_resp_send(r, status, "text/plain; charset=utf-8", text, text ? strlen(text) : 0);
@@ -261,7 +278,7 @@ void pt_render(struct pt_req *r, int status, json_t *view)
         if (form_again && r->api)
             r->error_detail = json_string_value(err);
         if (form_again && !r->api &&
-            render_template(r, status, r->tplset, r->route->template, view) == 0)
+            render_in_set(r, status, r->tplset, r->route->template, view) == 0)
             return;
         if (r->api)
             render_problem(r, status);
@@ -283,7 +300,7 @@ void pt_render(struct pt_req *r, int status, json_t *view)
         pt_resp_send(r, 303, NULL, NULL, 0);
         return;
     }
-    if (render_template(r, status, r->tplset, r->route->template, view) != 0) {
+    if (render_in_set(r, status, r->tplset, r->route->template, view) != 0) {
         r->error_detail = "This page could not be displayed.";
         render_error_page(r, 500);
     }

@@ -148,7 +148,7 @@ static int verified_tx(struct pt_req *r, void *arg)
 
     if (rc != 0 || n == 0)
         return rc;              /* removed, or verified meanwhile: nothing to say */
-    if ((rc = wl_hosts_changed(r)) != 0)
+    if ((rc = wl_hosts_changed(r)) != 0 || (rc = wl_request_certificate(r, v->id)) != 0)
         return rc;
     return wl_audit(r, false, v->org, WL_ACT_VERIFY, "Success", "hostname",
                     pt_printf(r, "%lld", (long long)v->id), v->host,

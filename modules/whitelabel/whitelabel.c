@@ -106,6 +106,24 @@ int wl_hosts_changed(struct pt_req *r)
     return rc != 0 ? rc : pt_job_enqueue(r, "nginx.generate", NULL, 0);
 }
 
+/* A verified name gets its certificate now rather than at the acme
+ * module's next sweep — when that module is loaded at all. */
+int wl_request_certificate(struct pt_req *r, int64_t hostname_id)
+{
+    json_t *mods = pt_modules_info(r), *m, *pay;
+    size_t i;
+    int rc = 0;
+
+    json_array_foreach(mods, i, m)
+        if (strcmp(json_string_value(json_object_get(m, "name")), "acme") == 0) {
+            pay = json_pack("{s:I}", "hostname_id", (json_int_t)hostname_id);
+            rc = pay ? pt_job_enqueue(r, "acme.issue", pay, 5) : PT_ENOMEM;
+            json_decref(pay);
+            break;
+        }
+    return rc;
+}
+
 int wl_audit(struct pt_req *r, bool always, int64_t org, const char *action,
              const char *status, const char *rtype, const char *rid, const char *rname,
              const char *description, json_t *metadata)

@@ -71,6 +71,7 @@ const char *wl_money(struct pt_req *r, long long cents);
 /* After a change of hostnames, in the transaction: the brand caches are
  * stale and nginx gets a new configuration (job "nginx.generate"). */
 int wl_hosts_changed(struct pt_req *r);
+int wl_request_certificate(struct pt_req *r, int64_t hostname_id);
 
 /* An event of category White Label (resource optional). */
 int wl_audit(struct pt_req *r, bool always, int64_t org, const char *action,

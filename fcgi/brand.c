@@ -266,6 +266,13 @@ const struct pt_brand *pt_brand_for_page(struct pt_req *r)
     return r->brand;
 }
 
+const char *pt_req_brand_name(struct pt_req *r)
+{
+    const struct pt_brand *b = pt_brand_for_page(r);
+
+    return b && b->name ? b->name : r->w->cfg->platform_name;
+}
+
 const struct pt_brand *pt_brand_for_email(struct pt_req *r, const char *email)
 {
     struct pt_brands *c = brands_get(r);

@@ -289,6 +289,10 @@ int pt_impersonation_stop(struct pt_req *r);
 
 /* ---- white label (fcgi/hostname.c, nginx_gen.c, brand.c) ---------------- */
 
+/* The name of the brand the request's pages show ([server] platform_name
+ * unless a partner's brand applies): the authenticator issuer, a title. */
+const char *pt_req_brand_name(struct pt_req *r);
+
 #define PT_HOSTNAME_SIZE 254   /* 253 characters and a NUL */
 /*
  * in → its one stored form in out (ASCII, lower case, "xn--" A-labels, no
@@ -541,6 +545,29 @@ bool pt_db_ready(struct pt_req *r);
 /* Queue a job (in the caller's transaction when one is open); payload is
  * borrowed, not stolen. */
 int pt_job_enqueue(struct pt_req *r, const char *kind, json_t *payload, int delay_seconds);
+
+/* A one-time link to mail: set password, reset, invitations. */
+struct pt_link {
+    const char *purpose;         /* "reset", "invite", "org_invite", … */
+    int64_t     user_id;         /* whom it is for */
+    int64_t     org_id, role_id; /* 0: none */
+    int         minutes;         /* how long it works */
+    const char *path;            /* the page it opens: "/password/reset" */
+    json_t     *payload;         /* optional, borrowed (an invitation's details) */
+};
+/*
+ * Stores the link (a fresh 256-bit token; only its SHA-256 is kept; the
+ * actor as created_by) in the caller's transaction and sets *url to
+ * "<base>/<path>?token=…", where base is the recipient's partner host when
+ * its brand has one, else [server] base_url.  0 or a PT_E… code.
+ */
+int pt_link_new(struct pt_req *r, const struct pt_link *l, const char **url);
+
+/* The "Reset your password" e-mail with a fresh reset link (org_id may be
+ * 0), in the caller's transaction.  Sent by the user themselves (forgot)
+ * and by their administrators alike. */
+int pt_mail_password_reset(struct pt_req *r, int64_t user_id, int64_t org_id, const char *email,
+                           const char *full_name, int minutes);
 
 /* Queue an e-mail rendered from templates/mail/<name>.{subject,txt,html}.tpl
  * with vars (borrowed); written to mail_outbox in the caller's transaction. */

@@ -132,26 +132,6 @@ void auth_audit(struct pt_req *r, bool always, const char *category, const char 
         pt_log_error("%s: %s/%s not recorded (%d)", __func__, category, action, rc);
 }
 
-const char *auth_base_url(struct pt_req *r)
-{
-    const char *b = pt_config_get(r, "server", "base_url");
-    size_t n;
-
-    if (b == NULL || *b == '\0')
-        return "";
-    n = strlen(b);
-    while (n > 0 && b[n - 1] == '/')
-        n--;
-    return pt_strndup(r, b, n);
-}
-
-const char *auth_brand(struct pt_req *r)
-{
-    const char *b = pt_config_get(r, "server", "platform_name");
-
-    return b && *b ? b : "Partner Portal";
-}
-
 int auth_user_by_id(struct pt_req *r, int64_t id, json_t **row)
 {
     return pt_db_query_one(r, "SELECT id, email, full_name, password_hash, status "

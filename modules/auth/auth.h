@@ -45,10 +45,6 @@ int64_t auth_user_org(struct pt_req *r, int64_t user_id);
 /* An audit event; always: written even if the caller's transaction rolls back. */
 void auth_audit(struct pt_req *r, bool always, const char *category, const char *action,
                 const char *status, int64_t subject, json_t *metadata);
-/* The config's base URL without a trailing slash (for links in mail). */
-const char *auth_base_url(struct pt_req *r);
-/* The platform's name (issuer of TOTP, brand of mail). */
-const char *auth_brand(struct pt_req *r);
 /* users row by id as {id, email, full_name, password_hash, status}. */
 int auth_user_by_id(struct pt_req *r, int64_t id, json_t **row);
 /* Does an organisation of the user (or an ancestor of one) require two-factor? */

@@ -24,28 +24,9 @@ struct reset_mail {
 static int forgot_tx(struct pt_req *r, void *arg)
 {
     struct reset_mail *m = arg;
-    char token[PT_TOKEN_LEN + 1], hash[PT_SHA256_HEX_LEN + 1];
-    int rc;
+    int rc = pt_mail_password_reset(r, m->user_id, 0, m->email, m->full_name,
+                                    AUTH_RESET_MINUTES);
 
-    if (pt_token_new(token) != 0)
-        return PT_EIO;
-    pt_sha256_hex(token, strlen(token), hash);
-    rc = pt_db_exec(r, "INSERT INTO one_time_tokens (purpose, token_hash, user_id, expires) "
-                    "VALUES ('reset', ?, ?, NOW() + INTERVAL ? MINUTE)",
-                    PT_ARGS(PT_ARG_STR(hash), PT_ARG_INT(m->user_id),
-                    PT_ARG_INT(AUTH_RESET_MINUTES)), NULL, NULL);
-    if (rc != 0)
-        return rc;
-    json_t *vars = json_pack("{s:s, s:s, s:s, s:i}", "brand_name", auth_brand(r),
-                             "full_name", m->full_name ? m->full_name : "",
-                             "link", pt_printf(r, "%s/password/reset?token=%s",
-                                               auth_base_url(r), token),
-                             "expires_minutes", AUTH_RESET_MINUTES);
-    memset(token, 0, sizeof(token));
-    if (vars == NULL)
-        return PT_ENOMEM;
-    rc = pt_mail_enqueue(r, m->email, "reset_password", vars);
-    json_decref(vars);
     if (rc == 0)
         auth_audit(r, false, AUTH_CAT_SECURITY, "Password Reset Requested", "Success",
                    m->user_id, NULL);

@@ -212,7 +212,7 @@ static int totp_enrol_view(struct pt_req *r, json_t *view, int64_t user_id, cons
     totp_wipe(raw, sizeof(raw));
     if (rc != 0)
         return rc;
-    char *uri = pt_totp_uri(auth_brand(r), email, b32);
+    char *uri = pt_totp_uri(pt_req_brand_name(r), email, b32);
     char *svg = uri ? pt_qr_svg(uri) : NULL;
     if (svg == NULL) {
         free(uri);
@@ -231,7 +231,7 @@ static int totp_enrol_view(struct pt_req *r, json_t *view, int64_t user_id, cons
     json_object_set_new(view, "qr_svg", json_string(svg));
     json_object_set_new(view, "qr_svg_base64",
                         json_string(totp_base64(r, (const unsigned char *)svg, strlen(svg))));
-    json_object_set_new(view, "issuer", json_string(auth_brand(r)));
+    json_object_set_new(view, "issuer", json_string(pt_req_brand_name(r)));
     json_object_set_new(view, "account", json_string(email));
     totp_wipe(b32, sizeof(b32));
     totp_wipe(grouped, sizeof(grouped));

@@ -132,8 +132,7 @@ static int invite_mail(struct pt_req *r, struct invite *v, const char *token)
     const struct pt_identity *me = pt_req_identity(r);
     const char *inviter = me->full_name && *me->full_name ? me->full_name
                         : me->email ? me->email : v->org->name;
-    json_t *vars = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "brand_name",
-        orgs_brand(r), "inviter", inviter, "partner_name", v->org->name, "org_name", v->org_name,
+    json_t *vars = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "inviter", inviter, "partner_name", v->org->name, "org_name", v->org_name,
         "full_name", v->full_name, "link", pt_printf(r, "%s/join?token=%s", orgs_base_url(r),
         token), "expires_days", ORGS_INVITE_DAYS);
     int rc;

@@ -321,13 +321,6 @@ const char *orgs_base_url(struct pt_req *r)
     return n ? pt_strndup(r, b, n) : "";
 }
 
-const char *orgs_brand(struct pt_req *r)
-{
-    const char *b = pt_config_get(r, "server", "platform_name");
-
-    return b && *b ? b : "Partner Portal";
-}
-
 /* ---- /orgs ------------------------------------------------------------------------------ */
 
 static int orgs_home(struct pt_req *r, json_t *view)

@@ -73,7 +73,6 @@ void orgs_audit_failed(struct pt_req *r, int64_t org, const char *action,
                        const struct orgs_org *target, const char *why);
 
 const char *orgs_base_url(struct pt_req *r);
-const char *orgs_brand(struct pt_req *r);
 
 /* Handlers. */
 int orgs_show(struct pt_req *r, json_t *view);

@@ -329,26 +329,9 @@ int users_enable(struct pt_req *r, json_t *view) { return users_set_status(r, vi
 static int reset_tx(struct pt_req *r, void *arg)
 {
     struct users_target *t = arg;
-    char token[PT_TOKEN_LEN + 1], hash[PT_SHA256_HEX_LEN + 1];
-    int rc;
+    int rc = pt_mail_password_reset(r, t->user_id, t->org_id, t->email, t->full_name,
+                                    USERS_RESET_MINUTES);
 
-    if (pt_token_new(token) != 0)
-        return PT_EIO;
-    pt_sha256_hex(token, strlen(token), hash);
-    rc = pt_db_exec(r, "INSERT INTO one_time_tokens (purpose, token_hash, user_id, org_id,"
-                    " created_by, expires) VALUES ('reset', ?, ?, ?, ?, NOW() + INTERVAL ? MINUTE)",
-                    PT_ARGS(PT_ARG_STR(hash), PT_ARG_INT(t->user_id), PT_ARG_INT(t->org_id),
-                            pt_req_user_id(r) ? PT_ARG_INT(pt_req_user_id(r)) : PT_ARG_NULL,
-                            PT_ARG_INT(USERS_RESET_MINUTES)), NULL, NULL);
-    json_t *vars = json_pack("{s:s, s:s, s:s, s:i}", "brand_name", users_brand(r),
-                             "full_name", t->full_name ? t->full_name : "",
-                             "link", pt_printf(r, "%s/password/reset?token=%s",
-                                               users_base_url(r), token),
-                             "expires_minutes", USERS_RESET_MINUTES);
-    memset(token, 0, sizeof(token));
-    if (rc == 0)
-        rc = vars ? pt_mail_enqueue(r, t->email, "reset_password", vars) : PT_ENOMEM;
-    json_decref(vars);
     if (rc == 0)
         rc = users_audit(r, t, USERS_CAT, "Send Password Reset",
                          pt_printf(r, "password reset e-mail sent to %s", t->email), NULL);

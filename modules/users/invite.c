@@ -31,13 +31,12 @@
 int users_invite_send(struct pt_req *r, const struct users_target *t, int64_t role_id,
                       const char *role_name)
 {
-    char token[PT_TOKEN_LEN + 1], hash[PT_SHA256_HEX_LEN + 1];
     const struct pt_identity *me = pt_req_identity(r);
+    const char *url = NULL;
     json_t *vars;
     int rc;
 
-    vars = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "brand_name", users_brand(r),
-                     "full_name", t->full_name ? t->full_name : "",
+    vars = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s}", "full_name", t->full_name ? t->full_name : "",
                      "inviter_name", me->full_name ? me->full_name : "An administrator",
                      "org_name", t->org_name ? t->org_name : "",
                      "role_name", role_name ? role_name : "", "expires_days", USERS_INVITE_DAYS,
@@ -54,23 +53,17 @@ int users_invite_send(struct pt_req *r, const struct users_target *t, int64_t ro
                     " AND org_id = ? AND purpose = 'invite' AND used_at IS NULL"
                     " AND revoked_at IS NULL", PT_ARGS(PT_ARG_INT(t->user_id),
                     PT_ARG_INT(t->org_id)), NULL, NULL);
-    if (rc != 0 || (rc = pt_token_new(token)) != 0)
-        return rc ? rc : PT_EIO;
-    pt_sha256_hex(token, strlen(token), hash);
-    rc = pt_db_exec(r, "INSERT INTO one_time_tokens (purpose, token_hash, user_id, org_id,"
-                    " role_id, created_by, expires) VALUES ('invite', ?, ?, ?, ?, ?,"
-                    " NOW() + INTERVAL ? DAY)", PT_ARGS(PT_ARG_STR(hash),
-                    PT_ARG_INT(t->user_id), PT_ARG_INT(t->org_id), PT_ARG_INT(role_id),
-                    pt_req_user_id(r) ? PT_ARG_INT(pt_req_user_id(r)) : PT_ARG_NULL,
-                    PT_ARG_INT(USERS_INVITE_DAYS)), NULL, NULL);
+    if (rc == 0)
+        rc = pt_link_new(r, &(struct pt_link){ .purpose = "invite", .user_id = t->user_id,
+                                               .org_id = t->org_id, .role_id = role_id,
+                                               .minutes = USERS_INVITE_DAYS * 24 * 60,
+                                               .path = "/password/set" }, &url);
     if (rc == 0) {
         json_object_set_new(vars, "set_password", json_true());
-        json_object_set_new(vars, "link", json_string(pt_printf(r, "%s/password/set?token=%s",
-                                                                users_base_url(r), token)));
+        json_object_set_new(vars, "link", json_string(url));
         rc = pt_mail_enqueue(r, t->email, "invite_user", vars);
         json_object_del(vars, "link");
     }
-    memset(token, 0, sizeof(token));
     return rc;
 }
 

@@ -200,13 +200,6 @@ const char *users_base_url(struct pt_req *r)
     return n ? pt_strndup(r, b, n) : "";
 }
 
-const char *users_brand(struct pt_req *r)
-{
-    const char *b = pt_config_get(r, "server", "platform_name");
-
-    return b && *b ? b : "Partner Portal";
-}
-
 const char *users_input(struct pt_req *r, const char *name)
 {
     return pt_trim(r, pt_req_input(r, name));

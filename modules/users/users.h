@@ -78,7 +78,6 @@ const char *users_list_url(struct pt_req *r, int64_t org);
 const char *users_user_url(struct pt_req *r, int64_t org, int64_t user);
 /* The config's base URL without a trailing slash, and the platform's name. */
 const char *users_base_url(struct pt_req *r);
-const char *users_brand(struct pt_req *r);
 /* The view's booleans and status_label of one user row (ctemplate shows no
  * section for 0/1): Active, Disabled, Invited (a live invitation and no
  * password yet) or Invitation expired (no password, no live invitation). */

@@ -73,8 +73,10 @@ int auth_forgot(struct pt_req *r, json_t *view)
         return 200;
     if (email)
         json_object_set_new(view, "email", json_string(email));
-    if (email == NULL || strlen(email) > AUTH_EMAIL_MAX || strchr(email, '@') == NULL)
+    if (email == NULL || strlen(email) > AUTH_EMAIL_MAX || strchr(email, '@') == NULL) {
+        auth_audit(r, true, AUTH_CAT_SECURITY, "Password Reset Requested", "Failed", 0, NULL);
         return auth_form_error(r, view, 400, "Enter the e-mail address of your account.");
+    }
     forgot_send(r, email);
     json_object_set_new(view, "sent", json_true());
     pt_flash(r, "info", "If an account uses that address, we have sent it a link to reset "
@@ -163,8 +165,10 @@ static int change_password(struct pt_req *r, json_t *view, const struct pt_ident
     auth_throttle_subjects(r, id->user_id, id->email, &subj);
     if ((wait = auth_throttle_wait(r, &subj)) > 0)
         return auth_throttle_refuse(r, view, wait);
-    if (cur == NULL || *cur == '\0')
+    if (cur == NULL || *cur == '\0') {
+        auth_audit(r, true, AUTH_CAT_SECURITY, "Password Changed", "Failed", id->user_id, NULL);
         return auth_form_error(r, view, 400, "Enter your current password.");
+    }
     if (auth_user_by_id(r, id->user_id, &user) != 0)
         return pt_error(r, 500, "Your account could not be read. Try again in a moment.");
     phc = json_string_value(json_object_get(user, "password_hash"));

@@ -157,8 +157,10 @@ int auth_twofactor_disable(struct pt_req *r, json_t *view)
         return rc;
     t.user_id = id->user_id;
     auth_twofactor_status(r, t.user_id, view);
-    if (!auth_totp_enabled(r, t.user_id))
+    if (!auth_totp_enabled(r, t.user_id)) {
+        auth_audit(r, true, AUTH_CAT_SECURITY, "Two-Factor Disabled", "Failed", t.user_id, NULL);
         return auth_form_error(r, view, 409, "Two-factor authentication is not on.");
+    }
     if (auth_mfa_required(r, t.user_id)) {
         auth_audit(r, true, AUTH_CAT_SECURITY, "Two-Factor Disabled", "Failed", t.user_id, NULL);
         return auth_form_error(r, view, 403, "Your organisation requires two-factor "
@@ -209,9 +211,12 @@ int auth_recovery_regenerate(struct pt_req *r, json_t *view)
     if (rc != 0)
         return rc;
     g.user_id = id->user_id;
-    if (!auth_totp_enabled(r, g.user_id))
+    if (!auth_totp_enabled(r, g.user_id)) {
+        auth_audit(r, true, AUTH_CAT_SECURITY, "Recovery Codes Regenerated", "Failed",
+                   g.user_id, NULL);
         return auth_form_error(r, view, 409, "Turn on two-factor authentication first: "
                                "recovery codes come with it.");
+    }
     if ((rc = recovery_reauth(r, view, "Recovery Codes Regenerated")) != 0)
         return rc;
     if (pt_db_tx(r, regen_tx, &g) != 0) {

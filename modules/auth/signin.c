@@ -127,8 +127,10 @@ static int signin_password(struct pt_req *r, json_t *view, const char *next)
 
     if (email)
         json_object_set_new(view, "email", json_string(email));
-    if (email == NULL || pw == NULL || *pw == '\0')
+    if (email == NULL || pw == NULL || *pw == '\0') {
+        signin_failed_audit(r, 0, email, "e-mail address or password missing");
         return auth_form_error(r, view, 400, "Enter your e-mail address and your password.");
+    }
     if (strlen(email) > AUTH_EMAIL_MAX)
         return auth_form_error(r, view, 401, "The e-mail address or password is incorrect.");
     int rc = pt_db_query_one(r, "SELECT id, email, full_name, password_hash, status "

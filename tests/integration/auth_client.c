@@ -4,6 +4,7 @@
 
 #include <check.h>
 #include <ctype.h>
+#include <curl/curl.h>
 #include <dirent.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -65,6 +66,38 @@ long long sql_int(const char *query)
 
     free(v);
     return n;
+}
+
+long long sql_num(const char *fmt, ...)
+{
+    char q[8192];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(q, sizeof(q), fmt, ap);
+    va_end(ap);
+    return sql_int(q);
+}
+
+/* Polls the query until its output is want (the job worker's work is seen
+ * within a second or so). */
+bool sql_wait(const char *want, int seconds, const char *fmt, ...)
+{
+    char q[8192];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(q, sizeof(q), fmt, ap);
+    va_end(ap);
+    for (int i = 0; i < seconds * 4; i++) {
+        char *v = sql("%s", q);
+        bool ok = strcmp(v, want) == 0;
+        free(v);
+        if (ok)
+            return true;
+        usleep(250 * 1000);
+    }
+    return false;
 }
 
 /* A value of the stack's portal.conf, or NULL. */
@@ -305,11 +338,13 @@ int paced_request(const char *method, const char *path, const char *const *hdrs,
     }
 }
 
-/* One request as this browser.  body: urlencoded form, or JSON when json. */
-void browse(struct browser *b, const char *method, const char *path, const char *body,
-                   bool json, struct http_resp *out)
+/* One request as this browser: the jar's cookies, then extra (up to 3
+ * headers, NULL-terminated); the response's cookies go into the jar. */
+static void browse_with(struct browser *b, const char *method, const char *path,
+                        const char *const *extra, const char *body, size_t len,
+                        struct http_resp *out)
 {
-    char ck[4096] = "Cookie: ", csrf[200];
+    char ck[4096] = "Cookie: ";
     const char *hdrs[5];
     int h = 0;
 
@@ -318,17 +353,59 @@ void browse(struct browser *b, const char *method, const char *path, const char 
                  b->name[i], b->value[i]);
     if (b->n)
         hdrs[h++] = ck;
+    for (; extra && *extra && h < 4; extra++)
+        hdrs[h++] = *extra;
+    hdrs[h] = NULL;
+    ck_assert_int_eq(paced_request(method, path, hdrs, body, len, out), 0);
+    cookies_take(b, out);
+}
+
+/* One request as this browser.  body: urlencoded form, or JSON when json. */
+void browse(struct browser *b, const char *method, const char *path, const char *body,
+                   bool json, struct http_resp *out)
+{
+    char csrf[200];
+    const char *extra[4] = { NULL };
+
     if (json) {
-        hdrs[h++] = "Content-Type: application/json";
-        hdrs[h++] = "Accept: application/json";
+        extra[0] = "Content-Type: application/json";
+        extra[1] = "Accept: application/json";
         if (b->csrf[0]) {
             snprintf(csrf, sizeof(csrf), "X-CSRF-Token: %s", b->csrf);
-            hdrs[h++] = csrf;
+            extra[2] = csrf;
         }
     }
-    hdrs[h] = NULL;
-    ck_assert_int_eq(paced_request(method, path, hdrs, body, body ? strlen(body) : 0, out), 0);
-    cookies_take(b, out);
+    browse_with(b, method, path, extra, body, body ? strlen(body) : 0, out);
+}
+
+/* One request as this browser with a body as is (multipart …). */
+void browse_raw(struct browser *b, const char *method, const char *path, const char *header,
+                const char *body, size_t len, struct http_resp *out)
+{
+    const char *extra[2] = { header, NULL };
+
+    browse_with(b, method, path, extra, body, len, out);
+}
+
+/* A JSON request to a printf-style path; the status must be want and the
+ * body JSON (a problem's too).  The parsed body, owned by the caller. */
+json_t *api_json(struct browser *b, const char *method, long want, const char *body,
+                 const char *fmt, ...)
+{
+    char path[1024];
+    struct http_resp r;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(path, sizeof(path), fmt, ap);
+    va_end(ap);
+    browse(b, method, path, body, true, &r);
+    ck_assert_msg(r.status == want, "%s %s: %ld, want %ld: %.400s", method, path, r.status,
+                  want, r.body);
+    json_t *v = json_loads(r.body, 0, NULL);
+    ck_assert_msg(v != NULL, "%s: not JSON: %.200s", path, r.body);
+    http_resp_free(&r);
+    return v;
 }
 
 /* The page's CSRF token (value of its csrf_token field), kept for forms. */
@@ -426,6 +503,31 @@ void sign_in(struct browser *b, const char *email, const char *password,
     post_form(b, "/login", out, "email", email, "password", password, (char *)NULL);
 }
 
+/* Signs in, which must lead home. */
+void sign_in_ok(struct browser *b, const char *email, const char *password)
+{
+    struct http_resp r;
+
+    sign_in(b, email, password, &r);
+    assert_redirect(&r, "/");
+    http_resp_free(&r);
+}
+
+/* A new member of org holding the system role key, signed in with b. */
+long long member_signed_in(struct browser *b, const char *tag, long long org, const char *key,
+                           char **email)
+{
+    char *e;
+    long long uid = make_member(tag, org, system_role(key), &e);
+
+    sign_in_ok(b, e, PASSWORD);
+    if (email)
+        *email = e;
+    else
+        free(e);
+    return uid;
+}
+
 /* The real oathtool's code for secret at now + offset seconds. */
 char *oathtool(const char *secret, long offset)
 {
@@ -490,18 +592,32 @@ static void qp_decode(char *s)
     *o = '\0';
 }
 
-static char *slurp(const char *path)
+/* The whole file, read in growing chunks; NULL when missing (or out of memory). */
+char *read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0;
+    char *buf = NULL, *more;
+    size_t n = 0, cap = 0, got;
 
     if (f == NULL)
         return NULL;
-    buf = malloc(1 << 20);
-    if (buf)
-        buf[n = fread(buf, 1, (1 << 20) - 1, f)] = '\0';
+    do {
+        if (n + 65536 + 1 > cap) {
+            cap = (n + 65536 + 1) * 2;
+            if ((more = realloc(buf, cap)) == NULL) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = more;
+        }
+        got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+    } while (got > 0);
     fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
     return buf;
 }
 
@@ -521,7 +637,7 @@ char *mail_wait(const char *to, const char *subject)
             if (e->d_name[0] == '.' || strstr(e->d_name, ".eml") == NULL)
                 continue;
             snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-            char *m = slurp(path);
+            char *m = read_file(path, NULL);
             if (m && strstr(m, rcpt) && strstr(m, subj)) {
                 closedir(d);
                 qp_decode(m);
@@ -546,6 +662,54 @@ char *link_in(const char *text, const char *path_prefix)
     return strndup(p, strcspn(p, " \r\n\"<>"));
 }
 
+/* One GET past the portal's own base URL: a partner host on a local nginx. */
+long host_get(int port, const char *host, const char *path, bool tls, const char *ca,
+              char **body, char **location)
+{
+    CURL *c = curl_easy_init();
+    struct curl_slist *res = NULL, *hdrs = NULL;
+    char url[600], hdr[300], pin[300];
+    long status = 0;
+    FILE *mem;
+    size_t len = 0;
+    char *buf = NULL;
+
+    ck_assert_ptr_nonnull(c);
+    mem = open_memstream(&buf, &len);
+    if (tls) {
+        snprintf(pin, sizeof(pin), "%s:%d:127.0.0.1", host, port);
+        res = curl_slist_append(res, pin);
+        curl_easy_setopt(c, CURLOPT_RESOLVE, res);
+        snprintf(url, sizeof(url), "https://%s:%d%s", host, port, path);
+        curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+    } else {
+        snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
+        snprintf(hdr, sizeof(hdr), "Host: %s", host);
+        hdrs = curl_slist_append(hdrs, hdr);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    }
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, mem);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    if (location) {
+        char *loc = NULL;
+        curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc);
+        *location = loc ? strdup(loc) : NULL;
+    }
+    fclose(mem);
+    if (body)
+        *body = buf;
+    else
+        free(buf);
+    curl_slist_free_all(res);
+    curl_slist_free_all(hdrs);
+    curl_easy_cleanup(c);
+    return status;
+}
+
 int auth_client_init(void)
 {
     struct passwd *pw = getpwuid(getuid());
@@ -566,4 +730,27 @@ int auth_client_init(void)
 void unlock_client_address(void)
 {
     free(sql("DELETE FROM login_throttle WHERE subject LIKE 'ip:%%'"));
+}
+
+/* ---- a suite's main() -------------------------------------------------------------- */
+
+int suite_init(const char *name)
+{
+    if (auth_client_init() != 0) {
+        fprintf(stderr, "%s: PT_TEST_BASE_URL unset: run it from scripts/dev test\n", name);
+        return 77;
+    }
+    curl_global_init(CURL_GLOBAL_ALL);
+    return 0;
+}
+
+int run_suite(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    curl_global_cleanup();
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

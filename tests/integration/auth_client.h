@@ -1,14 +1,17 @@
 /*
- * auth_client.h — what check_auth drives the portal with: a browser (a
- * cookie jar, forms with their CSRF token, redirects not followed), the
- * stack's database through the mariadb client (fixtures an administrator
- * would have made), the real oathtool, and the SMTP sink's mail folder.
+ * auth_client.h — what the integration suites drive the portal with: a
+ * browser (a cookie jar, forms with their CSRF token, redirects not
+ * followed, JSON API calls), the stack's database through the mariadb
+ * client (fixtures an administrator would have made), the real oathtool,
+ * the SMTP sink's mail folder, and a suite's main() (set-up, run).
  * Every helper fails the running Check test on a broken promise, so they
- * are called from tests only.
+ * are called from tests only (suite_init, run_suite and read_file excepted).
  */
 #ifndef PT_TEST_AUTH_CLIENT_H
 #define PT_TEST_AUTH_CLIENT_H
 
+#include <check.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -21,6 +24,15 @@
 /* From PT_TEST_VAR and PT_TEST_CONFIG; 77 (skip) when they are unset. */
 int auth_client_init(void);
 
+/* ---- a suite's main() ---- */
+
+/* auth_client_init, then libcurl's global set-up: 0, or 77 (skip) when the
+ * stack's variables are unset, said on stderr under name ("check_roles"). */
+int suite_init(const char *name);
+/* Runs every test of s (CK_NORMAL), frees the runner, then libcurl's global
+ * clean-up: main's exit status, EXIT_SUCCESS when no test failed. */
+int run_suite(Suite *s);
+
 /* ---- the database ---- */
 
 /* One SQL text through the mariadb client: its output (no column names),
@@ -30,6 +42,12 @@ char *sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * failed sign-ins must not lock the next one out. */
 void unlock_client_address(void);
 long long sql_int(const char *query);
+/* sql_int of a printf-style query. */
+long long sql_num(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Asks the printf-style query 4 times a second, for up to seconds, until
+ * its output is want; false when it never is. */
+bool sql_wait(const char *want, int seconds, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* A value of the stack's portal.conf, malloc'd, or NULL. */
 char *conf_get(const char *section, const char *key);
 
@@ -76,6 +94,14 @@ int paced_request(const char *method, const char *path, const char *const *hdrs,
  * X-CSRF-Token.  The response's cookies go into the jar. */
 void browse(struct browser *b, const char *method, const char *path, const char *body,
             bool json, struct http_resp *out);
+/* The same with a body of len bytes sent as is and one more header
+ * ("Content-Type: multipart/form-data; boundary=…"; NULL: none). */
+void browse_raw(struct browser *b, const char *method, const char *path, const char *header,
+                const char *body, size_t len, struct http_resp *out);
+/* A JSON request (browse with json) to the printf-style path that must
+ * answer want; its body parsed (problem+json too), which must be JSON. */
+json_t *api_json(struct browser *b, const char *method, long want, const char *body,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 char *form_enc(const char *s);
 /* POST a form of "name", "value" pairs ending with NULL, csrf_token added. */
 void post_form(struct browser *b, const char *path, struct http_resp *out, ...);
@@ -87,8 +113,15 @@ void open_page(struct browser *b, const char *path, struct http_resp *out);
 long whoami(struct browser *b);
 void sign_in(struct browser *b, const char *email, const char *password,
              struct http_resp *out);
+/* sign_in that must succeed: a 303 to "/". */
+void sign_in_ok(struct browser *b, const char *email, const char *password);
+/* A browser signed in (sign_in_ok) as a new member holding the system role
+ * key at org (make_member, the e-mail from tag, kept in *email unless
+ * NULL); the member's id. */
+long long member_signed_in(struct browser *b, const char *tag, long long org, const char *key,
+                           char **email);
 
-/* ---- TOTP, pages, mail ---- */
+/* ---- TOTP, pages, mail, other hosts, files ---- */
 
 /* The real oathtool's code for a base32 secret at now + offset seconds. */
 char *oathtool(const char *secret, long offset);
@@ -101,5 +134,14 @@ int scrape_codes(const char *body, char codes[10][16]);
 char *mail_wait(const char *to, const char *subject);
 /* The link in text that starts with path_prefix, up to a space or quote. */
 char *link_in(const char *text, const char *path_prefix);
+/* GET path from an nginx on 127.0.0.1:port as host: plain HTTP with a Host
+ * header, or (tls) HTTPS with host pinned to 127.0.0.1, trusting ca.  The
+ * status (0: no answer); the body and the Location (malloc'd, NULL when
+ * none) in *body and *location unless NULL. */
+long host_get(int port, const char *host, const char *path, bool tls, const char *ca,
+              char **body, char **location);
+/* The whole file, NUL-terminated, malloc'd; its size in *len unless len is
+ * NULL.  NULL when it cannot be read.  No ck_* call: main may use it. */
+char *read_file(const char *path, size_t *len);
 
 #endif

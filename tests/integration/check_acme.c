@@ -34,7 +34,6 @@
 #include <check.h>
 #include <curl/curl.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,27 +84,6 @@ static void stack_read(void)
     free(ls);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0, got;
-
-    if (f == NULL)
-        return NULL;
-    do {
-        if (n + 4096 + 1 > cap && (buf = realloc(buf, cap = (n + 4096 + 1) * 2)) == NULL)
-            break;
-        got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 /* Points the stack's portald at this suite's CA: [acme] (lego, pebble,
  * only the suite's names) and [whitelabel] resolver (challtestsrv's DNS),
  * appended (the last value of a key wins), then a graceful reload so the
@@ -115,7 +93,7 @@ static bool conf_point_at_ca(void)
     const char *path = getenv("PT_TEST_CONFIG");
     FILE *f;
 
-    if ((conf_before = slurp(path, &conf_before_len)) == NULL || (f = fopen(path, "a")) == NULL)
+    if ((conf_before = read_file(path, &conf_before_len)) == NULL || (f = fopen(path, "a")) == NULL)
         return false;
     fprintf(f, "\n; check_acme: pebble on loopback is the ACME CA, challtestsrv the DNS\n"
             "[acme]\ndirectory_url = https://127.0.0.1:%d/dir\nemail = acme@portal.test\n"
@@ -146,10 +124,10 @@ static void conf_restore(void)
 static char *acme_log_tail(void)
 {
     char path[1024], *text, *out = calloc(1, 2048);
-    size_t len, n = 0;
+    size_t n = 0;
 
     snprintf(path, sizeof(path), "%s/log/portald.log", getenv("PT_TEST_VAR"));
-    if (out == NULL || (text = slurp(path, &len)) == NULL)
+    if (out == NULL || (text = read_file(path, NULL)) == NULL)
         return out;
     /* The last lines that mention acme, newest last. */
     const char *lines[6] = { 0 };
@@ -215,9 +193,7 @@ static long long add_host(long long org, const char *host, bool verified, const 
     free(sql("INSERT INTO hostnames (hostname, org_id, kind, verification_token, verified_at) "
              "VALUES ('%s', %lld, 'custom', %s%s%s, %s)", host, org, token ? "'" : "",
              token ? token : "NULL", token ? "'" : "", verified ? "NOW()" : "NULL"));
-    char q[400];
-    snprintf(q, sizeof(q), "SELECT id FROM hostnames WHERE hostname = '%s'", host);
-    return sql_int(q);
+    return sql_num("SELECT id FROM hostnames WHERE hostname = '%s'", host);
 }
 
 static char *host_field(long long id, const char *expr)
@@ -239,41 +215,17 @@ static void run_sweep(void)
     free(sql("INSERT INTO jobs (kind, payload, max_attempts) VALUES ('acme.sweep', '{}', 1)"));
 }
 
-static bool wait_sql(const char *want, int seconds, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static bool wait_sql(const char *want, int seconds, const char *fmt, ...)
-{
-    char q[4096];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(q, sizeof(q), fmt, ap);
-    va_end(ap);
-    for (int i = 0; i < seconds * 4; i++) {
-        char *v = sql("%s", q);
-        bool ok = strcmp(v, want) == 0;
-        free(v);
-        if (ok)
-            return true;
-        usleep(250 * 1000);
-    }
-    return false;
-}
-
 static bool wait_state(long long id, const char *state, int seconds)
 {
-    return wait_sql(state, seconds, "SELECT tls_state FROM hostnames WHERE id = %lld", id);
+    return sql_wait(state, seconds, "SELECT tls_state FROM hostnames WHERE id = %lld", id);
 }
 
 static long long audit_count(long long org, const char *action, const char *status,
                              const char *host)
 {
-    char q[800];
-
-    snprintf(q, sizeof(q), "SELECT COUNT(*) FROM audit_events WHERE category = 'White Label' "
-             "AND action = '%s' AND status = '%s' AND resource_name = '%s' AND "
-             "COALESCE(org_id, 0) = %lld", action, status, host, org);
-    return sql_int(q);
+    return sql_num("SELECT COUNT(*) FROM audit_events WHERE category = 'White Label' AND "
+                   "action = '%s' AND status = '%s' AND resource_name = '%s' AND "
+                   "COALESCE(org_id, 0) = %lld", action, status, host, org);
 }
 
 static char *cert_file(const char *host, const char *suffix)
@@ -354,30 +306,7 @@ static bool wait_https(const char *host, const char *serial, int seconds)
 /* GET http://127.0.0.1:<http_port>/path with Host: host; status and Location. */
 static long http_host(const char *host, const char *path, char **location)
 {
-    CURL *c = curl_easy_init();
-    struct curl_slist *hdrs = NULL;
-    char url[600], hdr[300];
-    long status = 0;
-    char *loc = NULL;
-
-    ck_assert_ptr_nonnull(c);
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", W.http_port, path);
-    snprintf(hdr, sizeof(hdr), "Host: %s", host);
-    hdrs = curl_slist_append(hdrs, hdr);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    if (curl_easy_perform(c) == CURLE_OK) {
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-        curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc);
-    }
-    if (location)
-        *location = loc ? strdup(loc) : NULL;
-    curl_slist_free_all(hdrs);
-    curl_easy_cleanup(c);
-    return status;
+    return host_get(W.http_port, host, path, false, NULL, NULL, location);
 }
 
 /* Does the live generated file hold a server block for host? */
@@ -431,7 +360,7 @@ START_TEST(test_a_custom_domain_is_verified_through_its_txt_record_then_certifie
     /* The whitelabel module's check, as the domains page's "Verify" asks for it. */
     free(sql("INSERT INTO jobs (kind, payload, max_attempts) VALUES ('whitelabel.verify', "
              "JSON_OBJECT('hostname_id', %lld, 'attempt', 5), 1)", id));
-    if (!wait_sql("1", 30, "SELECT verified_at IS NOT NULL FROM hostnames WHERE id = %lld", id)) {
+    if (!sql_wait("1", 30, "SELECT verified_at IS NOT NULL FROM hostnames WHERE id = %lld", id)) {
         char *job = sql("SELECT CONCAT_WS(' | ', state, COALESCE(last_error, '-')) FROM jobs "
                         "WHERE kind = 'whitelabel.verify' AND JSON_VALUE(payload, "
                         "'$.hostname_id') = %lld ORDER BY id DESC LIMIT 1", id);
@@ -498,7 +427,7 @@ START_TEST(test_a_verified_domain_is_certified_served_over_https_and_renewed)
      * HTTP-01 once more through the same webroot — and nginx serves the
      * new certificate. */
     run_sweep();
-    ck_assert_msg(wait_sql("1", WAIT_ISSUE, "SELECT COUNT(*) > 0 FROM audit_events WHERE "
+    ck_assert_msg(sql_wait("1", WAIT_ISSUE, "SELECT COUNT(*) > 0 FROM audit_events WHERE "
                            "action = 'Renew Certificate' AND status = 'Success' AND "
                            "resource_name = '%s'", host), "%s was not renewed: %s", host,
                   host_dump(id));
@@ -547,15 +476,13 @@ START_TEST(test_a_failing_domain_is_retried_with_backoff_and_blocks_no_other)
      * waits twice as long. */
     ck_assert_int_eq(sql_int("SELECT COUNT(*) FROM jobs WHERE kind = 'acme.issue' AND state = "
                              "'queued'") >= 1, 1);
-    char q[600];
-    snprintf(q, sizeof(q), "SELECT COUNT(*) FROM jobs WHERE kind = 'acme.issue' AND state = "
-             "'queued' AND JSON_VALUE(payload, '$.hostname_id') = %lld AND JSON_VALUE(payload, "
-             "'$.attempt') = 1 AND run_at BETWEEN NOW() + INTERVAL 30 SECOND AND NOW() + "
-             "INTERVAL 61 SECOND", bad_id);
-    ck_assert_int_eq(sql_int(q), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM jobs WHERE kind = 'acme.issue' AND state = "
+                             "'queued' AND JSON_VALUE(payload, '$.hostname_id') = %lld AND "
+                             "JSON_VALUE(payload, '$.attempt') = 1 AND run_at BETWEEN NOW() + "
+                             "INTERVAL 30 SECOND AND NOW() + INTERVAL 61 SECOND", bad_id), 1);
     free(sql("UPDATE jobs SET run_at = NOW() WHERE kind = 'acme.issue' AND state = 'queued' "
              "AND JSON_VALUE(payload, '$.hostname_id') = %lld", bad_id));
-    ck_assert_msg(wait_sql("1", WAIT_ISSUE, "SELECT COUNT(*) FROM jobs WHERE kind = 'acme.issue' "
+    ck_assert_msg(sql_wait("1", WAIT_ISSUE, "SELECT COUNT(*) FROM jobs WHERE kind = 'acme.issue' "
                            "AND state = 'queued' AND JSON_VALUE(payload, '$.hostname_id') = %lld "
                            "AND JSON_VALUE(payload, '$.attempt') = 2 AND run_at BETWEEN NOW() + "
                            "INTERVAL 90 SECOND AND NOW() + INTERVAL 121 SECOND", bad_id),
@@ -603,7 +530,7 @@ START_TEST(test_a_removed_domain_loses_its_certificate_and_https_block)
         ck_assert_msg(access(f, F_OK) != 0, "%s is still there", f);
         free(f);
     }
-    ck_assert_msg(wait_sql("1", 10, "SELECT COUNT(*) FROM audit_events WHERE action = "
+    ck_assert_msg(sql_wait("1", 10, "SELECT COUNT(*) FROM audit_events WHERE action = "
                            "'Remove Certificate' AND status = 'Success' AND resource_name = "
                            "'%s'", host), "no Remove Certificate event for %s", host);
     /* The sweep regenerated nginx: no block for it, no HTTPS with its name. */
@@ -634,14 +561,9 @@ START_TEST(test_the_api_lists_the_tls_state_of_the_orgs_domains)
     make_member("acme-api2", other, system_role("msp_admin"), &email2);
     snprintf(path, sizeof(path), "/api/v1/orgs/%lld/certificates", org);
 
-    sign_in(&br, email, PASSWORD, &r);
-    assert_redirect(&r, "/");
-    http_resp_free(&r);
-    browse(&br, "GET", path, NULL, true, &r);
-    ck_assert_msg(r.status == 200, "GET %s: %ld %s", path, r.status, r.body);
-    json_t *doc = json_loads(r.body, 0, NULL), *list;
-    ck_assert_ptr_nonnull(doc);
-    list = json_object_get(doc, "certificates");
+    sign_in_ok(&br, email, PASSWORD);
+    json_t *doc = api_json(&br, "GET", 200, NULL, "%s", path);
+    json_t *list = json_object_get(doc, "certificates");
     ck_assert_uint_eq(json_array_size(list), 2);
     json_t *first = json_array_get(list, 0), *second = json_array_get(list, 1);
     ck_assert_str_eq(json_string_value(json_object_get(first, "hostname")), a);
@@ -652,7 +574,6 @@ START_TEST(test_the_api_lists_the_tls_state_of_the_orgs_domains)
     ck_assert_str_eq(json_string_value(json_object_get(second, "tls_state")), "failed");
     ck_assert_str_eq(json_string_value(json_object_get(second, "tls_error")), "pebble said no");
     json_decref(doc);
-    http_resp_free(&r);
 
     /* Another partner's administrator: not in their tree. */
     sign_in(&br2, email2, PASSWORD, &r);
@@ -676,16 +597,14 @@ int main(void)
 {
     const char *missing;
     char why[600] = "";
-    int failed;
 
-    if (auth_client_init() != 0)
-        return 77;
     if ((missing = acme_ca_missing_tool()) != NULL) {
         fprintf(stderr, "check_acme: SKIP: %s is not installed (apt-get install pebble lego "
                 "openssl; scripts/packages.txt lists them)\n", missing);
         return 77;
     }
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (suite_init("check_acme") != 0)
+        return 77;
     suite_pid = (long)getpid();
     stack_read();
     /* One CA for the whole suite: lego's account lives in state_dir, and a
@@ -714,12 +633,8 @@ int main(void)
     tcase_add_test(tc, test_the_api_lists_the_tls_state_of_the_orgs_domains);
     tcase_set_timeout(tc, 600);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int rc = run_suite(s);
     conf_restore();
     acme_ca_stop(&CA, getenv("PT_KEEP_VAR") != NULL);
-    curl_global_cleanup();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rc;
 }

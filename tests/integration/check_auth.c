@@ -18,7 +18,6 @@
 #include "auth_client.h"
 
 #include <check.h>
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,9 +172,7 @@ static char *signed_in_user(struct browser *b, long long role, long long *uid)
     char *email = unique_email("user");
 
     *uid = make_user(email, true, role);
-    sign_in(b, email, PASSWORD, &r);
-    assert_redirect(&r, "/");
-    http_resp_free(&r);
+    sign_in_ok(b, email, PASSWORD);
     open_page(b, "/profile/security", &r);
     http_resp_free(&r);
     return email;
@@ -240,9 +237,7 @@ START_TEST(test_csrf_missing_or_wrong_is_403_and_changes_nothing)
     ck_assert_str_eq(denied, "3");
     free(denied);
     /* With the right token the same change goes through and ends other sessions. */
-    sign_in(&other, email, PASSWORD, &r);
-    assert_redirect(&r, "/");
-    http_resp_free(&r);
+    sign_in_ok(&other, email, PASSWORD);
     memcpy(b.csrf, good, sizeof(good));
     post_form(&b, "/profile/security", &r, "current_password", PASSWORD, "new_password",
               NEW_PASSWORD, "new_password_confirm", NEW_PASSWORD, (char *)NULL);
@@ -367,9 +362,7 @@ START_TEST(test_twenty_wrong_passwords_lock_the_account_but_reset_still_works)
     sign_in(&b, email, PASSWORD, &r);
     ck_assert_int_eq(r.status, 200);
     http_resp_free(&r);
-    sign_in(&b, email, NEW_PASSWORD, &r);
-    assert_redirect(&r, "/");
-    http_resp_free(&r);
+    sign_in_ok(&b, email, NEW_PASSWORD);
     ck_assert_int_eq(whoami(&b), 200);
     free(failed), free(meta), free(mail), free(link), free(token), free(email), free(ghost);
     browser_free(&b);
@@ -552,11 +545,8 @@ END_TEST
 
 int main(void)
 {
-    if (auth_client_init() != 0) {
-        fprintf(stderr, "check_auth: PT_TEST_BASE_URL unset: run it from scripts/dev test\n");
+    if (suite_init("check_auth") != 0)
         return 77;
-    }
-    curl_global_init(CURL_GLOBAL_ALL);
 
     Suite *s = suite_create("auth");
     TCase *tc = tcase_create("identity");
@@ -571,10 +561,5 @@ int main(void)
     tcase_add_checked_fixture(tc, unlock_client_address, NULL);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    curl_global_cleanup();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

@@ -207,18 +207,13 @@ START_TEST(test_mail_to_the_partners_customer_carries_the_partners_brand_and_sen
 }
 END_TEST
 
-static void setup(void)
-{
-    unlock_client_address();
-}
-
 static Suite *hosts_suite(void)
 {
     Suite *s = suite_create("hosts");
     TCase *tc = tcase_create("brand by host");
 
     tcase_set_timeout(tc, 60);
-    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_checked_fixture(tc, unlock_client_address, NULL);
     tcase_add_test(tc, test_each_host_shows_its_own_brand_and_template_set);
     tcase_add_test(tc, test_unverified_and_removed_hosts_get_the_neutral_page);
     tcase_add_test(tc, test_a_customer_sees_its_partners_brand_on_the_platform_host);
@@ -229,13 +224,7 @@ static Suite *hosts_suite(void)
 
 int main(void)
 {
-    int rc = auth_client_init();
-
-    if (rc != 0)
-        return rc;
-    SRunner *sr = srunner_create(hosts_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    if (suite_init("check_hosts") != 0)
+        return 77;
+    return run_suite(hosts_suite());
 }

@@ -40,7 +40,6 @@
 #include "portal.h"
 
 #include <check.h>
-#include <curl/curl.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -357,11 +356,8 @@ END_TEST
 
 int main(void)
 {
-    if (auth_client_init() != 0 || getenv("PT_TEST_BUILDDIR") == NULL) {
-        fprintf(stderr, "check_matrix: PT_TEST_BASE_URL unset: run it from scripts/dev test\n");
+    if (getenv("PT_TEST_BUILDDIR") == NULL || suite_init("check_matrix") != 0)
         return 77;
-    }
-    curl_global_init(CURL_GLOBAL_ALL);
 
     Suite *s = suite_create("matrix");
     TCase *tc = tcase_create("authorization matrix");
@@ -371,10 +367,5 @@ int main(void)
     tcase_add_checked_fixture(tc, unlock_client_address, unlock_client_address);
     tcase_set_timeout(tc, 600);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    curl_global_cleanup();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

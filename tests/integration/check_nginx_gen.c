@@ -104,31 +104,6 @@ static void write_text(const char *path, const char *fmt, ...)
     ck_assert_int_eq(fclose(f), 0);
 }
 
-/* The whole file, malloc'd (NULL when missing); *len its size. */
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, cap = 0, got;
-
-    if (f == NULL)
-        return NULL;
-    do {
-        if (n + 65536 + 1 > cap) {
-            cap = (n + 65536 + 1) * 2;
-            buf = realloc(buf, cap);
-            ck_assert_ptr_nonnull(buf);
-        }
-        got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
 static size_t count_of(const char *text, const char *needle)
 {
     size_t n = 0;
@@ -448,48 +423,7 @@ static int generate(const char *templates, bool reload, struct pt_nginx_report *
 static long get_host(const char *host, const char *path, bool tls, const char *ca,
                      char **body, char **location)
 {
-    CURL *c = curl_easy_init();
-    struct curl_slist *res = NULL, *hdrs = NULL;
-    char url[600], hdr[300], pin[300];
-    long status = 0;
-    FILE *mem;
-    size_t len = 0;
-    char *buf = NULL;
-
-    ck_assert_ptr_nonnull(c);
-    mem = open_memstream(&buf, &len);
-    if (tls) {
-        snprintf(pin, sizeof(pin), "%s:%d:127.0.0.1", host, T.https_port);
-        res = curl_slist_append(res, pin);
-        curl_easy_setopt(c, CURLOPT_RESOLVE, res);
-        snprintf(url, sizeof(url), "https://%s:%d%s", host, T.https_port, path);
-        curl_easy_setopt(c, CURLOPT_CAINFO, ca);
-    } else {
-        snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", T.http_port, path);
-        snprintf(hdr, sizeof(hdr), "Host: %s", host);
-        hdrs = curl_slist_append(hdrs, hdr);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    }
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, mem);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    if (curl_easy_perform(c) == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    if (location) {
-        char *loc = NULL;
-        curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc);
-        *location = loc ? strdup(loc) : NULL;
-    }
-    fclose(mem);
-    if (body)
-        *body = buf;
-    else
-        free(buf);
-    curl_slist_free_all(res);
-    curl_slist_free_all(hdrs);
-    curl_easy_cleanup(c);
-    return status;
+    return host_get(tls ? T.https_port : T.http_port, host, path, tls, ca, body, location);
 }
 
 /* Waits (≤ 10 s) until host answers path with want: a reload takes effect
@@ -518,7 +452,7 @@ static size_t nginx_workers(long master, long *pids, size_t max)
         if (pid <= 0)
             continue;
         snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-        if ((stat = read_all(path, NULL)) == NULL)
+        if ((stat = read_file(path, NULL)) == NULL)
             continue;
         const char *p = strrchr(stat, ')');       /* "pid (comm) state ppid …" */
         if (p && sscanf(p + 1, " %*c %ld", &ppid) == 1 && ppid == master)
@@ -556,7 +490,7 @@ static void nginx_start(void)
 
 static long nginx_pid(void)
 {
-    char *s = read_all(path_in("nginx.pid"), NULL);
+    char *s = read_file(path_in("nginx.pid"), NULL);
     long pid = s ? strtol(s, NULL, 10) : -1;
 
     free(s);
@@ -581,11 +515,8 @@ static void make_cert(const char *name, char **cert, char **key)
 
 static long long last_generation(const char *status)
 {
-    char q[200];
-
-    snprintf(q, sizeof(q), "SELECT COALESCE(MAX(id), 0) FROM nginx_generations WHERE status = '%s'",
-             status);
-    return sql_int(q);
+    return sql_num("SELECT COALESCE(MAX(id), 0) FROM nginx_generations WHERE status = '%s'",
+                   status);
 }
 
 /* ---- tests -------------------------------------------------------------------------------- */
@@ -606,7 +537,7 @@ START_TEST(test_1_100_and_5000_verified_names_pass_the_real_nginx_t)
         ck_assert_uint_eq(rep.skipped, 0);
         ck_assert(rep.checked && rep.swapped && !rep.reloaded);
 
-        char *live = read_all(T.live, NULL);
+        char *live = read_file(T.live, NULL);
         ck_assert_ptr_nonnull(live);
         ck_assert_uint_eq(count_of(live, "    server_name "), (size_t)n);
         ck_assert_uint_eq(count_of(live, "location ^~ /.well-known/acme-challenge/"), (size_t)n);
@@ -620,10 +551,9 @@ START_TEST(test_1_100_and_5000_verified_names_pass_the_real_nginx_t)
         /* Not the generator's word for it: the real nginx -t on the real main config. */
         ck_assert_int_eq(nginx_t(), 0);
         ck_assert_int_eq(access(path_in("conf/.portal-hosts.conf.new"), F_OK), -1);
-        char q[200];
-        snprintf(q, sizeof(q), "SELECT hostnames FROM nginx_generations WHERE id = %lld "
-                 "AND status = 'ok' AND finished IS NOT NULL", (long long)rep.generation_id);
-        ck_assert_int_eq(sql_int(q), n);
+        ck_assert_int_eq(sql_num("SELECT hostnames FROM nginx_generations WHERE id = %lld AND "
+                                 "status = 'ok' AND finished IS NOT NULL",
+                                 (long long)rep.generation_id), n);
         fprintf(stderr, "check_nginx_gen: %d names: render %.2f s, nginx -t %.2f s\n", n,
                 rep.render_seconds, rep.check_seconds);
     }
@@ -635,19 +565,18 @@ END_TEST
 START_TEST(test_the_longest_legal_names_pass_the_real_nginx_t)
 {
     struct pt_nginx_report rep;
-    char name[260], q[600];
+    char name[260];
 
     memset(name, 'a', 253);
     name[63] = name[127] = name[191] = '.';
     memcpy(name + 253 - 5, ".test", 5);
     name[253] = '\0';
-    snprintf(q, sizeof(q), "INSERT INTO hostnames (hostname, org_id, kind, verified_at) VALUES "
-             "('%s', %lld, 'custom', NOW())", name, T.org);
-    free(sql("%s", q));
+    free(sql("INSERT INTO hostnames (hostname, org_id, kind, verified_at) VALUES "
+             "('%s', %lld, 'custom', NOW())", name, T.org));
     insert_hosts(20, "short", true);
     ck_assert_msg(generate(NULL, false, &rep) == 0, "%s", rep.message ? rep.message : "?");
     ck_assert_uint_eq(rep.hosts, 21);
-    char *live = read_all(T.live, NULL);
+    char *live = read_file(T.live, NULL);
     ck_assert_ptr_nonnull(strstr(live, name));
     ck_assert_ptr_nonnull(strstr(live, "server_names_hash_bucket_size 512;"));
     free(live);
@@ -710,7 +639,7 @@ START_TEST(test_injection_names_are_refused_on_the_way_in_and_skipped_when_plant
     ck_assert_ptr_nonnull(strstr(rep.skipped_names, "not stored in its normal form"));
     ck_assert_ptr_nonnull(strstr(rep.skipped_names, "platform's own"));
     ck_assert_ptr_null(strchr(rep.skipped_names, '\r'));
-    char *live = read_all(T.live, NULL);
+    char *live = read_file(T.live, NULL);
     ck_assert_ptr_nonnull(live);
     ck_assert_ptr_nonnull(strstr(live, "server_name good.example.test;"));
     ck_assert_uint_eq(count_of(live, "    server_name "), 1);
@@ -722,15 +651,13 @@ START_TEST(test_injection_names_are_refused_on_the_way_in_and_skipped_when_plant
     free(live);
     ck_assert_int_eq(nginx_t(), 0);
     /* Reported where the operator looks: the generation row and the activity log. */
-    snprintf(q, sizeof(q), "SELECT COUNT(*) FROM nginx_generations WHERE id = %lld AND "
-             "status = 'ok' AND skipped = 5 AND message LIKE '%%wild%%'",
-             (long long)rep.generation_id);
-    ck_assert_int_eq(sql_int(q), 1);
-    snprintf(q, sizeof(q), "SELECT COUNT(*) FROM audit_events WHERE category = 'White Label' "
-             "AND action = 'Generate nginx Config' AND status = 'Success' AND resource_id = "
-             "'%lld' AND JSON_VALUE(metadata, '$.skipped') = 5 AND org_id = %lld",
-             (long long)rep.generation_id, platform_org());
-    ck_assert_int_eq(sql_int(q), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM nginx_generations WHERE id = %lld AND "
+                             "status = 'ok' AND skipped = 5 AND message LIKE '%%wild%%'",
+                             (long long)rep.generation_id), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM audit_events WHERE category = 'White Label' "
+                             "AND action = 'Generate nginx Config' AND status = 'Success' AND "
+                             "resource_id = '%lld' AND JSON_VALUE(metadata, '$.skipped') = 5 AND "
+                             "org_id = %lld", (long long)rep.generation_id, platform_org()), 1);
 }
 END_TEST
 
@@ -741,7 +668,7 @@ static char *broken_templates(const char *name, const char *from, const char *to
     char *dir = strdup(path_in("%s", name));
 
     snprintf(src, sizeof(src), "%s/templates/nginx/server.conf.tpl", getenv("PT_TEST_SRCDIR"));
-    char *text = read_all(src, NULL), *hit;
+    char *text = read_file(src, NULL), *hit;
     ck_assert_ptr_nonnull(text);
     ck_assert_int_eq(mkdir(dir, 0755), 0);
     ck_assert_ptr_nonnull(hit = strstr(text, from));
@@ -767,7 +694,7 @@ START_TEST(test_a_broken_template_leaves_the_live_file_and_the_running_nginx_alo
     ck_assert_int_eq(get_host("h4.example.test", "/.well-known/acme-challenge/probe", false,
                               NULL, NULL, NULL), 418);
     long pid = nginx_pid();
-    char *before = read_all(T.live, &before_len);
+    char *before = read_file(T.live, &before_len);
     long long ok_gen = last_generation("ok");
     /* h4: the change that must not land while the template is broken. */
     free(sql("INSERT INTO hostnames (hostname, org_id, kind, verified_at) "
@@ -785,7 +712,7 @@ START_TEST(test_a_broken_template_leaves_the_live_file_and_the_running_nginx_alo
                   "message: %s", rep.message);
     ck_assert(!rep.checked && !rep.swapped && !rep.reloaded);
 
-    char *after = read_all(T.live, &after_len);
+    char *after = read_file(T.live, &after_len);
     ck_assert_uint_eq(after_len, before_len);
     ck_assert_int_eq(memcmp(before, after, before_len), 0);
     ck_assert_int_eq(access(path_in("conf/.portal-hosts.conf.new"), F_OK), -1);
@@ -796,14 +723,12 @@ START_TEST(test_a_broken_template_leaves_the_live_file_and_the_running_nginx_alo
     ck_assert_int_eq(get_host("h4.example.test", "/.well-known/acme-challenge/probe", false,
                               NULL, NULL, NULL), 418);
     /* Recorded: two failed generations after the good one, the second with nginx's words. */
-    char q[300];
-    snprintf(q, sizeof(q), "SELECT COUNT(*) FROM nginx_generations WHERE id > %lld AND "
-             "status = 'failed'", ok_gen);
-    ck_assert_int_eq(sql_int(q), 2);
-    snprintf(q, sizeof(q), "SELECT COUNT(*) FROM audit_events WHERE action = 'Generate nginx "
-             "Config' AND status = 'Failed' AND resource_id = '%lld' AND description LIKE "
-             "'%%unknown directive%%'", (long long)rep.generation_id);
-    ck_assert_int_eq(sql_int(q), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM nginx_generations WHERE id > %lld AND "
+                             "status = 'failed'", ok_gen), 2);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM audit_events WHERE action = 'Generate nginx "
+                             "Config' AND status = 'Failed' AND resource_id = '%lld' AND "
+                             "description LIKE '%%unknown directive%%'",
+                             (long long)rep.generation_id), 1);
 
     /* The good template again: h4 goes live. */
     ck_assert_int_eq(generate(NULL, true, &rep), 0);
@@ -819,17 +744,15 @@ END_TEST
 START_TEST(test_a_certificate_gives_a_redirect_and_an_https_block_with_it)
 {
     struct pt_nginx_report rep;
-    char *cert, *key, *loc = NULL, *body = NULL, q[1200];
+    char *cert, *key, *loc = NULL, *body = NULL;
 
     nginx_start();
     insert_hosts(2, "h", true);
     make_cert("tls.example.test", &cert, &key);
-    snprintf(q, sizeof(q), "INSERT INTO hostnames (hostname, org_id, kind, verified_at, "
-             "tls_state, cert_path, key_path) VALUES ('tls.example.test', %lld, 'custom', NOW(), "
-             "'issued', '%s', '%s'), ('gone.example.test', %lld, 'custom', NOW(), 'issued', "
-             "'%s', '%s')", T.org, cert, key, T.org, path_in("certs/missing.crt"),
-             path_in("certs/missing.key"));
-    free(sql("%s", q));
+    free(sql("INSERT INTO hostnames (hostname, org_id, kind, verified_at, tls_state, cert_path, "
+             "key_path) VALUES ('tls.example.test', %lld, 'custom', NOW(), 'issued', '%s', "
+             "'%s'), ('gone.example.test', %lld, 'custom', NOW(), 'issued', '%s', '%s')", T.org,
+             cert, key, T.org, path_in("certs/missing.crt"), path_in("certs/missing.key")));
     ck_assert_int_eq(generate(NULL, true, &rep), 0);
     ck_assert_uint_eq(rep.hosts, 4);
     ck_assert_uint_eq(rep.tls_hosts, 1);
@@ -867,16 +790,16 @@ START_TEST(test_portalctl_nginx_check_generate_and_usage)
 
     insert_hosts(5, "c", true);
     ck_assert_int_eq(pt_portalctl_nginx(&T.w, 2, argv_check), 0);
-    char *live = read_all(T.live, &len);
+    char *live = read_file(T.live, &len);
     ck_assert_uint_eq(len, 0);                         /* check never touches it */
     free(live);
     ck_assert_int_eq(pt_portalctl_nginx(&T.w, 3, argv_gen), 0);
-    live = read_all(T.live, &len);
+    live = read_file(T.live, &len);
     ck_assert_uint_eq(count_of(live, "    server_name "), 5);
     ck_assert_int_eq(pt_portalctl_nginx(&T.w, 2, argv_bad), 2);
     ck_assert_int_eq(pt_portalctl_nginx(&T.w, 4, argv_broken), 1);
     size_t len2;
-    char *again = read_all(T.live, &len2);
+    char *again = read_file(T.live, &len2);
     ck_assert_uint_eq(len2, len);
     ck_assert_int_eq(memcmp(live, again, len), 0);
     free(live);
@@ -902,20 +825,16 @@ START_TEST(test_portalctl_nginx_check_generate_and_usage)
     T.w.cfg = T.cfg;
     ck_assert_int_eq(generate(NULL, false, &rep), PT_EINVAL);
     ck_assert_ptr_nonnull(strstr(rep.message, "upstream"));
-    char q[300];
-    snprintf(q, sizeof(q), "SELECT COUNT(*) FROM nginx_generations WHERE id = %lld AND "
-             "status = 'failed' AND message LIKE '%%upstream%%'", (long long)rep.generation_id);
-    ck_assert_int_eq(sql_int(q), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM nginx_generations WHERE id = %lld AND "
+                             "status = 'failed' AND message LIKE '%%upstream%%'",
+                             (long long)rep.generation_id), 1);
 }
 END_TEST
 
 int main(void)
 {
-    int init = auth_client_init();
-
-    if (init != 0 || getenv("PT_TEST_SRCDIR") == NULL)
+    if (getenv("PT_TEST_SRCDIR") == NULL || suite_init("check_nginx_gen") != 0)
         return 77;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     snprintf(suite_dir, sizeof(suite_dir), "/tmp/ptng.XXXXXX");
     if (mkdtemp(suite_dir) == NULL)
         return 99;
@@ -930,11 +849,7 @@ int main(void)
     tcase_add_test(tc, test_portalctl_nginx_check_generate_and_usage);
     tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int rc = run_suite(s);
     suite_cleanup();
-    curl_global_cleanup();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rc;
 }

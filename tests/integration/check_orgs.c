@@ -24,7 +24,6 @@
 #include "auth_client.h"
 
 #include <check.h>
-#include <curl/curl.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,36 +36,11 @@
 static long long actor(struct browser *b, long long org, const char *role, char **email_out)
 {
     struct http_resp r;
-    char *email;
-    long long uid = make_member("orgs", org, system_role(role), &email);
+    long long uid = member_signed_in(b, "orgs", org, role, email_out);
 
-    sign_in(b, email, PASSWORD, &r);
-    assert_redirect(&r, "/");
-    http_resp_free(&r);
     open_page(b, "/", &r);              /* the layout's forms carry the CSRF token */
     http_resp_free(&r);
-    if (email_out)
-        *email_out = email;
-    else
-        free(email);
     return uid;
-}
-
-static json_t *api_get(struct browser *b, long want, const char *fmt, ...)
-{
-    char path[1024];
-    struct http_resp r;
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(path, sizeof(path), fmt, ap);
-    va_end(ap);
-    browse(b, "GET", path, NULL, true, &r);
-    ck_assert_msg(r.status == want, "%s: %ld, want %ld: %.400s", path, r.status, want, r.body);
-    json_t *v = json_loads(r.body, 0, NULL);
-    ck_assert_msg(v != NULL, "%s: not JSON: %.200s", path, r.body);
-    http_resp_free(&r);
-    return v;
 }
 
 /* The id at the end of a 303's Location "/orgs/<id>". */
@@ -85,19 +59,6 @@ static long long location_org(const struct http_resp *r)
 static char *org_name(long long org)
 {
     return sql("SELECT name FROM orgs WHERE id = %lld", org);
-}
-
-/* One number from the database: sql_int of a formatted query. */
-__attribute__((format(printf, 1, 2)))
-static long long sql_num(const char *fmt, ...)
-{
-    char q[2048];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(q, sizeof(q), fmt, ap);
-    va_end(ap);
-    return sql_int(q);
 }
 
 /* The children's ids as "12,11,9". */
@@ -197,7 +158,7 @@ START_TEST(test_drill_down_lists_exactly_the_children_with_their_counts)
     assert_redirect(&r, want);
     http_resp_free(&r);
 
-    json_t *v = api_get(&b, 200, "/api/v1/orgs/%lld", t.dist);
+    json_t *v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld", t.dist);
     EXPECT_CHILDREN(v, 2, t.p1, t.p2);          /* never a grandchild */
     json_t *p1 = child_row(v, t.p1), *p2 = child_row(v, t.p2);
     ck_assert_int_eq(member_count(p1, "users"), 1 + 2 + 1);   /* p1's staff, alpha's two, c3's */
@@ -209,7 +170,7 @@ START_TEST(test_drill_down_lists_exactly_the_children_with_their_counts)
     ck_assert_int_eq(json_integer_value(json_object_get(v, "children_total")), 2);
     json_decref(v);
     /* A customer has no children. */
-    v = api_get(&b, 200, "/api/v1/orgs/%lld", t.c3);
+    v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld", t.c3);
     ck_assert_uint_eq(json_array_size(json_object_get(v, "children")), 0);
     json_decref(v);
     browser_free(&b);
@@ -227,20 +188,20 @@ START_TEST(test_children_page_by_keyset_sorted_and_searched)
     actor(&b, t.dist, "distributor_admin", NULL);
 
     /* Name order, two a page: the keyset link goes on exactly after the last. */
-    json_t *v = api_get(&b, 200, "/api/v1/orgs/%lld?limit=2", t.p1);
+    json_t *v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld?limit=2", t.p1);
     EXPECT_CHILDREN(v, 2, t.alpha, t.bravo);
     ck_assert_int_eq(json_integer_value(json_object_get(v, "next_after")), t.bravo);
     ck_assert_int_eq(member_count(child_row(v, t.alpha), "users"), 2);
     json_decref(v);
     /* A child added before the cursor meanwhile shifts nothing. */
     long long aardvark = make_org(t.p1, "customer", "Aardvark");
-    v = api_get(&b, 200, "/api/v1/orgs/%lld?limit=2&after=%lld", t.p1, t.bravo);
+    v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld?limit=2&after=%lld", t.p1, t.bravo);
     EXPECT_CHILDREN(v, 1, t.charlie);
     ck_assert_ptr_null(json_object_get(v, "next_after"));
     ck_assert_int_eq(member_count(child_row(v, t.charlie), "users"), 1);
     ck_assert_int_eq(member_count(child_row(v, t.charlie), "customers"), 1);
     json_decref(v);
-    v = api_get(&b, 200, "/api/v1/orgs/%lld?sort=name&dir=desc", t.p1);
+    v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld?sort=name&dir=desc", t.p1);
     EXPECT_CHILDREN(v, 4, t.charlie, t.bravo, t.alpha, aardvark);
     json_decref(v);
 
@@ -252,9 +213,11 @@ START_TEST(test_children_page_by_keyset_sorted_and_searched)
     long long seen[8], after = 0;
     int n = 0;
     do {
-        v = after ? api_get(&b, 200, "/api/v1/orgs/%lld?sort=created&dir=asc&limit=1&after=%lld",
-                            t.p1, after)
-                  : api_get(&b, 200, "/api/v1/orgs/%lld?sort=created&dir=asc&limit=1", t.p1);
+        v = after ? api_json(&b, "GET", 200, NULL,
+                             "/api/v1/orgs/%lld?sort=created&dir=asc&limit=1&after=%lld", t.p1,
+                             after)
+                  : api_json(&b, "GET", 200, NULL,
+                             "/api/v1/orgs/%lld?sort=created&dir=asc&limit=1", t.p1);
         ck_assert_uint_eq(json_array_size(json_object_get(v, "children")), 1);
         ck_assert_int_lt(n, 8);
         seen[n++] = json_integer_value(json_object_get(json_array_get(
@@ -269,14 +232,14 @@ START_TEST(test_children_page_by_keyset_sorted_and_searched)
     ck_assert_int_eq(seen[3], aardvark);
 
     /* Search by name; wildcards are characters. */
-    v = api_get(&b, 200, "/api/v1/orgs/%lld?q=brav", t.p1);
+    v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld?q=brav", t.p1);
     EXPECT_CHILDREN(v, 1, t.bravo);
     json_decref(v);
-    v = api_get(&b, 200, "/api/v1/orgs/%lld?q=%%25", t.p1);
+    v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld?q=%%25", t.p1);
     ck_assert_uint_eq(json_array_size(json_object_get(v, "children")), 0);
     json_decref(v);
-    json_decref(api_get(&b, 400, "/api/v1/orgs/%lld?sort=size", t.p1));
-    json_decref(api_get(&b, 400, "/api/v1/orgs/%lld?after=%lld", t.p1, t.c3));
+    json_decref(api_json(&b, "GET", 400, NULL, "/api/v1/orgs/%lld?sort=size", t.p1));
+    json_decref(api_json(&b, "GET", 400, NULL, "/api/v1/orgs/%lld?after=%lld", t.p1, t.c3));
 
     /* The page: the rows, and the next page's link. */
     snprintf(path, sizeof(path), "/orgs/%lld?limit=2", t.p1);
@@ -302,7 +265,7 @@ START_TEST(test_breadcrumbs_stop_at_the_actors_own_organisation)
 
     tree_make(&t);
     actor(&b, t.p1, "msp_admin", NULL);
-    json_t *v = api_get(&b, 200, "/api/v1/orgs/%lld", t.c3);
+    json_t *v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld", t.c3);
     json_t *crumbs = json_object_get(v, "breadcrumbs");
     ck_assert_uint_eq(json_array_size(crumbs), 3);
     ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(crumbs, 0), "id")), t.p1);
@@ -329,14 +292,14 @@ START_TEST(test_breadcrumbs_stop_at_the_actors_own_organisation)
     free(p1);
 
     /* Outside the tree nothing exists: the parent, the sibling, their pages. */
-    json_decref(api_get(&b, 404, "/api/v1/orgs/%lld", t.dist));
-    json_decref(api_get(&b, 404, "/api/v1/orgs/%lld", t.p2));
+    json_decref(api_json(&b, "GET", 404, NULL, "/api/v1/orgs/%lld", t.dist));
+    json_decref(api_json(&b, "GET", 404, NULL, "/api/v1/orgs/%lld", t.p2));
     snprintf(path, sizeof(path), "/orgs/%lld/suspend", t.p2);
     post_form(&b, path, &r, (char *)NULL);
     ck_assert_int_eq(r.status, 404);
     http_resp_free(&r);
     ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM orgs WHERE id = %lld AND status = "
-                              "'active'", t.p2), 1);
+                             "'active'", t.p2), 1);
     browser_free(&b);
 }
 END_TEST
@@ -378,7 +341,7 @@ START_TEST(test_add_child_follows_the_kinds_and_refuses_a_duplicate_name)
 
     /* A distributor holds no distributor; nothing is created. */
     long long before = sql_num("SELECT COUNT(*) FROM orgs WHERE parent_id = %lld",
-                                t.dist);
+                               t.dist);
     post_form(&b, path, &r, "kind", "distributor", "name", "Nested Dist", (char *)NULL);
     ck_assert_int_eq(r.status, 422);
     assert_body_has(&r, "id=\"form-error\"");
@@ -389,7 +352,7 @@ START_TEST(test_add_child_follows_the_kinds_and_refuses_a_duplicate_name)
     assert_body_has(&r, "already has an organisation named");
     http_resp_free(&r);
     ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM orgs WHERE parent_id = %lld",
-                              t.dist), before);
+                             t.dist), before);
     ck_assert_int_eq(events(t.dist, uid, "Create Organization", "Failed"), 2);
     /* The same name under another parent is fine, with its own slug. */
     snprintf(path, sizeof(path), "/orgs/%lld/children/new", np);
@@ -397,7 +360,7 @@ START_TEST(test_add_child_follows_the_kinds_and_refuses_a_duplicate_name)
     long long same = location_org(&r);
     http_resp_free(&r);
     ck_assert_int_eq(sql_num("SELECT COUNT(DISTINCT slug) FROM orgs WHERE id IN (%lld, %lld)",
-                              np, same), 2);
+                             np, same), 2);
 
     /* Through the API: 201 and the new organisation. */
     snprintf(path, sizeof(path), "/api/v1/orgs/%lld/children/new", t.p1);
@@ -408,7 +371,7 @@ START_TEST(test_add_child_follows_the_kinds_and_refuses_a_duplicate_name)
     json_decref(v);
     http_resp_free(&r);
     ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM org_closure WHERE descendant = %lld AND "
-                              "ancestor = %lld AND depth = 1", sub, t.p1), 1);
+                             "ancestor = %lld AND depth = 1", sub, t.p1), 1);
 
     /* A partner adds a sub-partner and customers; a customer adds nothing;
      * a partner's staff member may not add at all. */
@@ -454,7 +417,7 @@ START_TEST(test_suspending_a_customer_ends_its_sessions_and_refuses_sign_in)
     assert_redirect(&r, path);
     http_resp_free(&r);
     ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM orgs WHERE id = %lld AND status = "
-                              "'suspended'", cust), 1);
+                             "'suspended'", cust), 1);
     ck_assert_int_eq(events(cust, uid, "Suspend Organization", "Success"), 1);
     /* The customer's live session is gone, and signing in is refused. */
     ck_assert_int_eq(whoami(&u), 401);
@@ -484,9 +447,7 @@ START_TEST(test_suspending_a_customer_ends_its_sessions_and_refuses_sign_in)
     post_form(&b, path, &r, (char *)NULL);
     ck_assert_int_eq(r.status, 303);
     http_resp_free(&r);
-    sign_in(&u, email, PASSWORD, &r);
-    assert_redirect(&r, "/");
-    http_resp_free(&r);
+    sign_in_ok(&u, email, PASSWORD);
     free(email);
     browser_free(&u);
     browser_free(&b);
@@ -506,8 +467,8 @@ START_TEST(test_moving_a_customer_between_partners_moves_its_closure)
     long long uid = actor(&b, t.dist, "distributor_admin", NULL);
     actor(&o1, t.p1, "msp_admin", NULL);
     actor(&o2, t.p2, "msp_admin", NULL);
-    json_decref(api_get(&o1, 200, "/api/v1/orgs/%lld", t.alpha));
-    json_decref(api_get(&o2, 404, "/api/v1/orgs/%lld", t.alpha));
+    json_decref(api_json(&o1, "GET", 200, NULL, "/api/v1/orgs/%lld", t.alpha));
+    json_decref(api_json(&o2, "GET", 404, NULL, "/api/v1/orgs/%lld", t.alpha));
 
     /* The form offers the other partner, never the customer's own parent. */
     snprintf(path, sizeof(path), "/orgs/%lld/move", t.alpha);
@@ -527,26 +488,26 @@ START_TEST(test_moving_a_customer_between_partners_moves_its_closure)
     ck_assert_int_eq(sql_num("SELECT parent_id FROM orgs WHERE id = %lld", t.alpha),
                      t.p2);
     ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM org_closure WHERE descendant = %lld AND "
-                              "ancestor = %lld", t.alpha, t.p1), 0);
+                             "ancestor = %lld", t.alpha, t.p1), 0);
     ck_assert_int_eq(sql_num("SELECT depth FROM org_closure WHERE descendant = %lld AND "
-                              "ancestor = %lld", t.alpha, t.p2), 1);
+                             "ancestor = %lld", t.alpha, t.p2), 1);
     ck_assert_int_eq(sql_num("SELECT depth FROM org_closure WHERE descendant = %lld AND "
-                              "ancestor = %lld", t.alpha, t.dist), 2);
+                             "ancestor = %lld", t.alpha, t.dist), 2);
     ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM org_closure WHERE descendant = %lld",
                              t.alpha), 4);
     ck_assert_int_eq(events(t.alpha, uid, "Move Organization", "Success"), 1);
 
     /* Seen from the new partner now, and no longer from the old one. */
-    json_decref(api_get(&o1, 404, "/api/v1/orgs/%lld", t.alpha));
-    json_decref(api_get(&o2, 200, "/api/v1/orgs/%lld", t.alpha));
-    json_t *v = api_get(&b, 200, "/api/v1/orgs/%lld", t.dist);
+    json_decref(api_json(&o1, "GET", 404, NULL, "/api/v1/orgs/%lld", t.alpha));
+    json_decref(api_json(&o2, "GET", 200, NULL, "/api/v1/orgs/%lld", t.alpha));
+    json_t *v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld", t.dist);
     /* (o1 and o2 are members of p1 and p2 themselves.) */
     ck_assert_int_eq(member_count(child_row(v, t.p2), "users"), 1 + 2);
     ck_assert_int_eq(member_count(child_row(v, t.p2), "customers"), 1);
     ck_assert_int_eq(member_count(child_row(v, t.p1), "users"), 1 + 1 + 1);
     ck_assert_int_eq(member_count(child_row(v, t.p1), "customers"), 2);
     json_decref(v);
-    v = api_get(&o2, 200, "/api/v1/orgs/%lld", t.p2);
+    v = api_json(&o2, "GET", 200, NULL, "/api/v1/orgs/%lld", t.p2);
     EXPECT_CHILDREN(v, 1, t.alpha);
     json_decref(v);
 
@@ -593,7 +554,7 @@ START_TEST(test_moving_without_holding_the_destination_is_refused)
     ck_assert_int_eq(sql_num("SELECT parent_id FROM orgs WHERE id = %lld", t.bravo),
                      t.p1);
     ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM org_closure WHERE descendant = %lld AND "
-                              "ancestor = %lld", t.bravo, t.p2), 0);
+                             "ancestor = %lld", t.bravo, t.p2), 0);
     ck_assert_int_eq(events(t.bravo, uid, "Move Organization", "Failed"), 2);
     /* Within its own tree the partner moves a customer to its sub-partner. */
     snprintf(to, sizeof(to), "%lld", t.charlie);
@@ -601,7 +562,7 @@ START_TEST(test_moving_without_holding_the_destination_is_refused)
     ck_assert_int_eq(location_org(&r), t.bravo);
     http_resp_free(&r);
     ck_assert_int_eq(sql_num("SELECT depth FROM org_closure WHERE descendant = %lld AND "
-                              "ancestor = %lld", t.bravo, t.p1), 2);
+                             "ancestor = %lld", t.bravo, t.p1), 2);
     browser_free(&b);
 }
 END_TEST
@@ -620,7 +581,7 @@ START_TEST(test_only_the_organisations_own_admins_change_its_consent)
     char *cname = org_name(cust), *pname = org_name(partner), want[512];
 
     ck_assert_int_eq(sql_num("SELECT allow_parent_access FROM orgs WHERE id = %lld",
-                              cust), 1);
+                             cust), 1);
     snprintf(path, sizeof(path), "/orgs/%lld/consent", cust);
     post_form(&parent, path, &r, "allow", "0", (char *)NULL);
     ck_assert_int_eq(r.status, 403);
@@ -628,7 +589,7 @@ START_TEST(test_only_the_organisations_own_admins_change_its_consent)
     assert_body_has(&r, want);
     http_resp_free(&r);
     ck_assert_int_eq(sql_num("SELECT allow_parent_access FROM orgs WHERE id = %lld",
-                              cust), 1);
+                             cust), 1);
     ck_assert_int_eq(events(cust, pid, "Update Consent", "Failed"), 1);
 
     /* The customer's own administrator sees the switch and uses it. */
@@ -643,7 +604,7 @@ START_TEST(test_only_the_organisations_own_admins_change_its_consent)
     ck_assert_int_eq(r.status, 303);
     http_resp_free(&r);
     ck_assert_int_eq(sql_num("SELECT allow_parent_access FROM orgs WHERE id = %lld",
-                              cust), 0);
+                             cust), 0);
     ck_assert_int_eq(events(cust, oid, "Update Consent", "Success"), 1);
     char *meta = sql("SELECT CONCAT(JSON_EXTRACT(metadata, '$.before.allow_parent_access'), '>',"
                      " JSON_EXTRACT(metadata, '$.after.allow_parent_access')) FROM audit_events "
@@ -705,7 +666,7 @@ START_TEST(test_a_partners_invitation_creates_the_customer_with_its_admin)
     assert_body_has(&r, "do not match");
     http_resp_free(&r);
     ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM one_time_tokens WHERE org_id = %lld AND "
-                              "purpose = 'org_invite'", partner), 0);
+                             "purpose = 'org_invite'", partner), 0);
 
     char *email = invite(&b, partner, company);
     char *row = sql("SELECT u.password_hash IS NULL, (SELECT COUNT(*) FROM memberships m WHERE "
@@ -738,7 +699,7 @@ START_TEST(test_a_partners_invitation_creates_the_customer_with_its_admin)
     ck_assert_int_eq(r.status, 422);
     http_resp_free(&r);
     ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM orgs WHERE parent_id = %lld",
-                              partner), 0);
+                             partner), 0);
     post_form(&inv, "/join", &r, "token", token, "password", NEW_PASSWORD, "password_confirm",
               NEW_PASSWORD, (char *)NULL);
     long long cust = location_org(&r);
@@ -754,9 +715,9 @@ START_TEST(test_a_partners_invitation_creates_the_customer_with_its_admin)
     ck_assert_str_eq(got, want);
     free(got);
     ck_assert_int_eq(sql_num("SELECT depth FROM org_closure WHERE ancestor = %lld AND "
-                              "descendant = %lld", partner, cust), 1);
+                             "descendant = %lld", partner, cust), 1);
     ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM one_time_tokens WHERE org_id = %lld AND "
-                              "used_at IS NOT NULL", partner), 1);
+                             "used_at IS NOT NULL", partner), 1);
     /* Logged in the new organisation, naming the invitee. */
     ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM audit_events e JOIN users u ON u.id = "
                              "e.subject_user_id AND u.email = '%s' WHERE e.org_id = %lld AND "
@@ -769,12 +730,10 @@ START_TEST(test_a_partners_invitation_creates_the_customer_with_its_admin)
     open_page(&inv, path, &r);
     assert_body_has(&r, company);
     http_resp_free(&r);
-    sign_in(&again, email, NEW_PASSWORD, &r);
-    assert_redirect(&r, "/");
-    http_resp_free(&r);
+    sign_in_ok(&again, email, NEW_PASSWORD);
 
     /* The partner sees its new customer; the link is spent. */
-    json_t *v = api_get(&b, 200, "/api/v1/orgs/%lld", partner);
+    json_t *v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld", partner);
     EXPECT_CHILDREN(v, 1, cust);
     json_decref(v);
     browse(&again, "GET", link, NULL, false, &r);
@@ -805,7 +764,7 @@ START_TEST(test_a_revoked_invitation_link_says_so)
     snprintf(company, sizeof(company), "Revoked Co %d", (int)random());
     char *email = invite(&b, partner, company);
     long long id = sql_num("SELECT id FROM one_time_tokens WHERE org_id = %lld AND purpose = "
-                            "'org_invite' ORDER BY id DESC LIMIT 1", partner);
+                           "'org_invite' ORDER BY id DESC LIMIT 1", partner);
     snprintf(subject, sizeof(subject), "%s invites you", pname);
     char *mail = mail_wait(email, subject);
     char *link = link_in(mail, "/join?token=");
@@ -838,9 +797,9 @@ START_TEST(test_a_revoked_invitation_link_says_so)
     http_resp_free(&r);
     char api[300];
     snprintf(api, sizeof(api), "/api/v1%s", link);
-    json_decref(api_get(&inv, 410, "%s", api));
+    json_decref(api_json(&inv, "GET", 410, NULL, "%s", api));
     ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM orgs WHERE parent_id = %lld AND id <> %lld",
-                              partner, cust), 0);
+                             partner, cust), 0);
     ck_assert_int_eq(whoami(&inv), 401);
 
     /* Customers do not invite customers. */
@@ -898,9 +857,7 @@ START_TEST(test_an_invitee_with_an_account_keeps_their_password)
     long long cust = sql_num("SELECT m.org_id FROM memberships m JOIN orgs o ON o.id = m.org_id "
                              "AND o.parent_id = %lld WHERE m.user_id = %lld", partner, invitee);
     ck_assert_int_gt(cust, 0);
-    sign_in(&inv, email, PASSWORD, &r);
-    assert_redirect(&r, "/");
-    http_resp_free(&r);
+    sign_in_ok(&inv, email, PASSWORD);
     snprintf(path, sizeof(path), "/orgs/%lld", cust);
     open_page(&inv, path, &r);
     snprintf(want, sizeof(want), "id=\"org-name\">%s<", company);
@@ -917,11 +874,8 @@ END_TEST
 
 int main(void)
 {
-    if (auth_client_init() != 0) {
-        fprintf(stderr, "check_orgs: PT_TEST_BASE_URL unset: run it from scripts/dev test\n");
+    if (suite_init("check_orgs") != 0)
         return 77;
-    }
-    curl_global_init(CURL_GLOBAL_ALL);
 
     Suite *s = suite_create("orgs");
     TCase *tc = tcase_create("organisation tree");
@@ -939,10 +893,5 @@ int main(void)
     tcase_add_checked_fixture(tc, unlock_client_address, NULL);
     tcase_set_timeout(tc, 90);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    curl_global_cleanup();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

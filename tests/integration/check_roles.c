@@ -18,9 +18,7 @@
 #include "auth_client.h"
 
 #include <check.h>
-#include <curl/curl.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,46 +26,17 @@
 
 /* ---- fixtures ------------------------------------------------------------------------- */
 
-/* A browser signed in as a new member holding the system role key at org. */
-static long long signed_in(struct browser *b, long long org, const char *key)
-{
-    struct http_resp r;
-    char *email;
-    long long uid = make_member("roles", org, system_role(key), &email);
-
-    sign_in(b, email, PASSWORD, &r);
-    assert_redirect(&r, "/");
-    http_resp_free(&r);
-    free(email);
-    return uid;
-}
-
-/* The value of one SQL query (formatted), malloc'd. */
-#define Q(...) sql(__VA_ARGS__)
-
-static long long q_int(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long long q_int(const char *fmt, ...)
-{
-    char q[4096];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(q, sizeof(q), fmt, ap);
-    va_end(ap);
-    return sql_int(q);
-}
-
 /* The role's permission keys, sorted, comma-separated (malloc'd). */
 static char *perms_of(long long role)
 {
-    return Q("SELECT COALESCE(GROUP_CONCAT(perm_key ORDER BY perm_key), '') FROM "
-             "role_permissions WHERE role_id = %lld", role);
+    return sql("SELECT COALESCE(GROUP_CONCAT(perm_key ORDER BY perm_key), '') FROM "
+               "role_permissions WHERE role_id = %lld", role);
 }
 
 static long long role_named(long long org, const char *name)
 {
-    return q_int("SELECT COALESCE(MAX(id), 0) FROM roles WHERE org_id = %lld AND name = '%s'",
-                 org, name);
+    return sql_num("SELECT COALESCE(MAX(id), 0) FROM roles WHERE org_id = %lld AND name = '%s'",
+                   org, name);
 }
 
 /* A custom role of org with these permissions (comma-separated). */
@@ -75,21 +44,21 @@ static long long custom_role(long long org, const char *name, const char *perms)
 {
     char list[1024], *save = NULL;
 
-    free(Q("INSERT INTO roles (org_id, name, is_system) VALUES (%lld, '%s', 0)", org, name));
+    free(sql("INSERT INTO roles (org_id, name, is_system) VALUES (%lld, '%s', 0)", org, name));
     long long id = role_named(org, name);
     ck_assert_int_gt(id, 0);
     snprintf(list, sizeof(list), "%s", perms);
     for (char *k = strtok_r(list, ",", &save); k; k = strtok_r(NULL, ",", &save))
-        free(Q("INSERT INTO role_permissions (role_id, perm_key) VALUES (%lld, '%s')", id, k));
+        free(sql("INSERT INTO role_permissions (role_id, perm_key) VALUES (%lld, '%s')", id, k));
     return id;
 }
 
 /* How many events of this action and status the user wrote about org. */
 static long long events(long long uid, long long org, const char *action, const char *status)
 {
-    return q_int("SELECT COUNT(*) FROM audit_events WHERE actor_user_id = %lld AND org_id = %lld "
-                 "AND category = 'Roles' AND action = '%s' AND status = '%s'", uid, org, action,
-                 status);
+    return sql_num("SELECT COUNT(*) FROM audit_events WHERE actor_user_id = %lld AND org_id = %lld "
+                   "AND category = 'Roles' AND action = '%s' AND status = '%s'", uid, org, action,
+                   status);
 }
 
 /* A unique role name for this run. */
@@ -103,28 +72,6 @@ static char *fresh_name(const char *tag)
 }
 
 /* ---- the API ------------------------------------------------------------------------- */
-
-/* A JSON request that must answer want; the body parsed (problem+json too). */
-static json_t *api(struct browser *b, const char *method, long want, const char *body,
-                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static json_t *api(struct browser *b, const char *method, long want, const char *body,
-                   const char *fmt, ...)
-{
-    char path[1024];
-    struct http_resp r;
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(path, sizeof(path), fmt, ap);
-    va_end(ap);
-    browse(b, method, path, body, true, &r);
-    ck_assert_msg(r.status == want, "%s %s: %ld, want %ld: %.400s", method, path, r.status,
-                  want, r.body);
-    json_t *v = json_loads(r.body, 0, NULL);
-    ck_assert_msg(v != NULL, "%s: not JSON: %.200s", path, r.body);
-    http_resp_free(&r);
-    return v;
-}
 
 /* Does the problem's detail contain want? */
 static void assert_detail(json_t *problem, const char *want)
@@ -181,8 +128,8 @@ START_TEST(test_the_catalogue_lists_every_required_category)
     char path[256];
     long long partner = make_org(platform_org(), "partner", "Catalogue");
 
-    signed_in(&b, partner, "msp_admin");
-    json_t *v = api(&b, "GET", 200, NULL, "/api/v1/orgs/%lld/roles/new", partner);
+    member_signed_in(&b, "roles", partner, "msp_admin", NULL);
+    json_t *v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld/roles/new", partner);
     json_t *cats = json_object_get(v, "categories");
     for (int i = 0; want[i]; i++) {
         bool found = false;
@@ -207,25 +154,26 @@ START_TEST(test_the_catalogue_lists_every_required_category)
     assert_body_has(&r, "<script src=\"/static/js/roles.js\" defer></script>");
     http_resp_free(&r);
     /* The baseline keys, their consent flag and the system roles' defaults. */
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM permissions WHERE perm_key IN ('dashboard.view',"
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM permissions WHERE perm_key IN ('dashboard.view',"
         "'billing.view','billing.manage','billing.payment_methods','vms.view','vms.manage',"
         "'vms.power','vms.console','cloud_networks.view','cloud_networks.manage','networks.view',"
         "'networks.manage','backups.view','backups.manage','sales.quotes','sales.price_lists',"
         "'settings.company','tickets.view','tickets.manage','whitelabel.manage','roles.view',"
         "'roles.manage')"), 22);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM permissions WHERE needs_consent = 1 AND "
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM permissions WHERE needs_consent = 1 AND "
         "perm_key IN ('vms.manage','vms.power','vms.console','networks.manage',"
         "'cloud_networks.manage','backups.manage')"), 6);
-    ck_assert_int_eq(q_int("SELECT needs_consent FROM permissions WHERE perm_key = 'vms.view'"), 0);
+    ck_assert_int_eq(sql_num("SELECT needs_consent FROM permissions WHERE perm_key = "
+                             "'vms.view'"), 0);
     /* msp_admin holds every partner permission; msp_user a limited set. */
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM role_permissions rp JOIN roles ro ON "
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM role_permissions rp JOIN roles ro ON "
         "ro.id = rp.role_id WHERE ro.system_key = 'msp_admin' AND rp.perm_key IN "
         "('whitelabel.manage','billing.manage','vms.manage','sales.quotes','roles.manage')"), 5);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM role_permissions rp JOIN roles ro ON "
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM role_permissions rp JOIN roles ro ON "
         "ro.id = rp.role_id WHERE ro.system_key = 'msp_user' AND rp.perm_key IN "
         "('dashboard.view','vms.view','networks.view','tickets.view','vms.manage',"
         "'billing.manage','roles.manage')"), 4);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM role_permissions rp JOIN roles ro ON "
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM role_permissions rp JOIN roles ro ON "
         "ro.id = rp.role_id WHERE ro.system_key = 'customer_user' AND rp.perm_key IN "
         "('tickets.view','vms.view','vms.manage','billing.view')"), 2);
     browser_free(&b);
@@ -239,9 +187,9 @@ START_TEST(test_system_roles_are_read_only)
     char path[256];
     long long partner = make_org(platform_org(), "partner", "ReadOnly");
     long long msp_user = system_role("msp_user");
-    long long uid = signed_in(&b, partner, "msp_admin");
+    long long uid = member_signed_in(&b, "roles", partner, "msp_admin", NULL);
     char *before = perms_of(msp_user);
-    char *name_before = Q("SELECT name FROM roles WHERE id = %lld", msp_user);
+    char *name_before = sql("SELECT name FROM roles WHERE id = %lld", msp_user);
 
     /* Listed as "System", with no edit or delete. */
     snprintf(path, sizeof(path), "/orgs/%lld/roles", partner);
@@ -249,7 +197,7 @@ START_TEST(test_system_roles_are_read_only)
     assert_body_has(&r, "<span class=\"badge text-bg-secondary\">System</span>");
     ck_assert_ptr_null(strstr(r.body, "/edit\">Edit"));
     http_resp_free(&r);
-    json_t *v = api(&b, "GET", 200, NULL, "/api/v1/orgs/%lld/roles/%lld", partner, msp_user);
+    json_t *v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld/roles/%lld", partner, msp_user);
     json_t *role = json_object_get(v, "role");
     ck_assert(json_is_true(json_object_get(role, "system")));
     ck_assert(!json_is_true(json_object_get(role, "can_edit")));
@@ -264,14 +212,14 @@ START_TEST(test_system_roles_are_read_only)
     ck_assert_int_eq(r.status, 403);
     assert_body_has(&r, "System roles are read-only");
     http_resp_free(&r);
-    assert_detail(api(&b, "POST", 403, "{\"name\":\"Renamed\",\"permissions\":[\"vms.view\"]}",
-                      "/api/v1/orgs/%lld/roles/%lld/edit", partner, msp_user), "read-only");
+    assert_detail(api_json(&b, "POST", 403, "{\"name\":\"Renamed\",\"permissions\":[\"vms.view\"]}",
+                           "/api/v1/orgs/%lld/roles/%lld/edit", partner, msp_user), "read-only");
     snprintf(path, sizeof(path), "/orgs/%lld/roles/%lld/delete", partner, msp_user);
     post_form(&b, path, &r, (char *)NULL);
     ck_assert_int_eq(r.status, 403);
     http_resp_free(&r);
-    char *after = perms_of(msp_user), *name_after = Q("SELECT name FROM roles WHERE id = %lld",
-                                                      msp_user);
+    char *after = perms_of(msp_user), *name_after = sql("SELECT name FROM roles WHERE id = %lld",
+                                                        msp_user);
     ck_assert_str_eq(after, before);
     ck_assert_str_eq(name_after, name_before);
     ck_assert_int_eq(events(uid, partner, "Update Role", "Failed"), 2);
@@ -288,7 +236,7 @@ START_TEST(test_create_view_duplicate_edit_and_delete_a_custom_role)
     char path[256], *name = fresh_name("Accounting"), *copy = fresh_name("Accounting copy");
     char *renamed = fresh_name("Finance");
     long long partner = make_org(platform_org(), "partner", "Lifecycle");
-    long long uid = signed_in(&b, partner, "msp_admin");
+    long long uid = member_signed_in(&b, "roles", partner, "msp_admin", NULL);
 
     /* Create through the form: two boxes and "select all" of Dashboard. */
     snprintf(path, sizeof(path), "/orgs/%lld/roles/new", partner);
@@ -305,11 +253,11 @@ START_TEST(test_create_view_duplicate_edit_and_delete_a_custom_role)
     char *p = perms_of(id);
     ck_assert_str_eq(p, "billing.manage,billing.view,dashboard.statistics,dashboard.view");
     free(p);
-    ck_assert_int_eq(q_int("SELECT is_system FROM roles WHERE id = %lld", id), 0);
+    ck_assert_int_eq(sql_num("SELECT is_system FROM roles WHERE id = %lld", id), 0);
     ck_assert_int_eq(events(uid, partner, "Create Role", "Success"), 1);
 
     /* Listed as Custom with its counts; its page groups permissions by category. */
-    json_t *v = api(&b, "GET", 200, NULL, "/api/v1/orgs/%lld/roles", partner);
+    json_t *v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld/roles", partner);
     json_t *row = role_in(v, id);
     ck_assert_ptr_nonnull(row);
     ck_assert(json_is_true(json_object_get(row, "own")));
@@ -330,8 +278,8 @@ START_TEST(test_create_view_duplicate_edit_and_delete_a_custom_role)
     ck_assert_int_eq(r.status, 409);
     assert_body_has(&r, "already exists in this organisation");
     http_resp_free(&r);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM roles WHERE org_id = %lld AND name = '%s'",
-                           partner, name), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM roles WHERE org_id = %lld AND name = '%s'",
+                             partner, name), 1);
     ck_assert_int_eq(events(uid, partner, "Create Role", "Failed"), 1);
 
     /* Duplicate: a new custom role with the same permissions. */
@@ -353,8 +301,8 @@ START_TEST(test_create_view_duplicate_edit_and_delete_a_custom_role)
     char *sys_copy = fresh_name("Staff");
     char body[512];
     snprintf(body, sizeof(body), "{\"name\":\"%s\"}", sys_copy);
-    json_decref(api(&b, "POST", 201, body, "/api/v1/orgs/%lld/roles/%lld/duplicate", partner,
-                    system_role("msp_user")));
+    json_decref(api_json(&b, "POST", 201, body, "/api/v1/orgs/%lld/roles/%lld/duplicate", partner,
+                         system_role("msp_user")));
     long long sdup = role_named(partner, sys_copy);
     p1 = perms_of(system_role("msp_user"));
     p2 = perms_of(sdup);
@@ -376,13 +324,13 @@ START_TEST(test_create_view_duplicate_edit_and_delete_a_custom_role)
     free(p);
     char want[512];
     snprintf(want, sizeof(want), "%s|-", renamed);
-    p = Q("SELECT CONCAT(name, '|', COALESCE(description, '-')) FROM roles WHERE id = %lld", id);
+    p = sql("SELECT CONCAT(name, '|', COALESCE(description, '-')) FROM roles WHERE id = %lld", id);
     ck_assert_str_eq(p, want);
     free(p);
-    p = Q("SELECT CONCAT(JSON_VALUE(metadata, '$.before.name'), '|', "
-          "JSON_VALUE(metadata, '$.after.name'), '|', JSON_LENGTH(metadata, '$.added'), '|', "
-          "JSON_LENGTH(metadata, '$.removed')) FROM audit_events WHERE actor_user_id = %lld "
-          "AND action = 'Update Role' AND status = 'Success'", uid);
+    p = sql("SELECT CONCAT(JSON_VALUE(metadata, '$.before.name'), '|', "
+            "JSON_VALUE(metadata, '$.after.name'), '|', JSON_LENGTH(metadata, '$.added'), '|', "
+            "JSON_LENGTH(metadata, '$.removed')) FROM audit_events WHERE actor_user_id = %lld "
+            "AND action = 'Update Role' AND status = 'Success'", uid);
     snprintf(want, sizeof(want), "%s|%s|1|3", name, renamed);
     ck_assert_str_eq(p, want);
     free(p);
@@ -392,8 +340,8 @@ START_TEST(test_create_view_duplicate_edit_and_delete_a_custom_role)
     post_form(&b, path, &r, (char *)NULL);
     assert_redirect(&r, "/orgs/");
     http_resp_free(&r);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM roles WHERE id = %lld", dup), 0);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM role_permissions WHERE role_id = %lld", dup), 0);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM roles WHERE id = %lld", dup), 0);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM role_permissions WHERE role_id = %lld", dup), 0);
     ck_assert_int_eq(events(uid, partner, "Delete Role", "Success"), 1);
     free(name); free(copy); free(renamed);
     browser_free(&b);
@@ -407,7 +355,7 @@ START_TEST(test_a_role_still_held_cannot_be_deleted)
     char path[256], *name = fresh_name("Held");
     long long partner = make_org(platform_org(), "partner", "Holder");
     long long customer = make_org(partner, "customer", "HolderCust");
-    long long uid = signed_in(&b, partner, "msp_admin");
+    long long uid = member_signed_in(&b, "roles", partner, "msp_admin", NULL);
     long long role = custom_role(partner, name, "vms.view,tickets.view");
 
     make_member("holder", customer, role, NULL);
@@ -419,13 +367,13 @@ START_TEST(test_a_role_still_held_cannot_be_deleted)
     ck_assert_int_eq(r.status, 409);
     assert_body_has(&r, "1 user holds this role: reassign them first");
     http_resp_free(&r);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM roles WHERE id = %lld", role), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM roles WHERE id = %lld", role), 1);
     char *p = perms_of(role);
     ck_assert_str_eq(p, "tickets.view,vms.view");
     free(p);
     ck_assert_int_eq(events(uid, partner, "Delete Role", "Failed"), 1);
     /* The list counts the holder and offers no delete. */
-    json_t *v = api(&b, "GET", 200, NULL, "/api/v1/orgs/%lld/roles", partner);
+    json_t *v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld/roles", partner);
     json_t *row = role_in(v, role);
     ck_assert_int_eq(json_integer_value(json_object_get(row, "user_count")), 1);
     ck_assert(!json_is_true(json_object_get(row, "can_delete")));
@@ -442,7 +390,7 @@ START_TEST(test_no_one_puts_a_permission_they_lack_into_a_role)
     char path[256], body[512], *name = fresh_name("Escalate");
     long long partner = make_org(platform_org(), "partner", "Escalation");
     long long customer = make_org(partner, "customer", "EscCust");
-    long long uid = signed_in(&b, customer, "customer_admin");
+    long long uid = member_signed_in(&b, "roles", customer, "customer_admin", NULL);
 
     snprintf(path, sizeof(path), "/orgs/%lld/roles", customer);
     open_page(&b, path, &r);                 /* the session's CSRF token */
@@ -450,7 +398,7 @@ START_TEST(test_no_one_puts_a_permission_they_lack_into_a_role)
     /* billing.manage is a partner permission: the customer admin lacks it. */
     snprintf(body, sizeof(body), "{\"name\":\"%s\",\"permissions\":[\"billing.view\","
              "\"billing.manage\"]}", name);
-    assert_detail(api(&b, "POST", 403, body, "/api/v1/orgs/%lld/roles/new", customer),
+    assert_detail(api_json(&b, "POST", 403, body, "/api/v1/orgs/%lld/roles/new", customer),
                   "(billing.manage): you do not hold it");
     ck_assert_int_eq(role_named(customer, name), 0);
     /* The same through the form, with a box the page showed disabled. */
@@ -468,28 +416,28 @@ START_TEST(test_no_one_puts_a_permission_they_lack_into_a_role)
     /* Unknown keys are a 400, nothing saved. */
     snprintf(body, sizeof(body), "{\"name\":\"%s\",\"permissions\":[\"vms.view\","
              "\"no.such.key\"]}", name);
-    assert_detail(api(&b, "POST", 400, body, "/api/v1/orgs/%lld/roles/new", customer),
+    assert_detail(api_json(&b, "POST", 400, body, "/api/v1/orgs/%lld/roles/new", customer),
                   "There is no permission \"no.such.key\"");
     ck_assert_int_eq(role_named(customer, name), 0);
     /* Duplicating a role with more rights than the actor's is refused too. */
     snprintf(body, sizeof(body), "{\"name\":\"%s\"}", name);
-    assert_detail(api(&b, "POST", 403, body, "/api/v1/orgs/%lld/roles/%lld/duplicate",
-                      customer, system_role("msp_admin")), "You cannot give the permission");
+    assert_detail(api_json(&b, "POST", 403, body, "/api/v1/orgs/%lld/roles/%lld/duplicate",
+                           customer, system_role("msp_admin")), "You cannot give the permission");
     ck_assert_int_eq(role_named(customer, name), 0);
     ck_assert_int_eq(events(uid, customer, "Create Role", "Failed"), 3);
     ck_assert_int_eq(events(uid, customer, "Duplicate Role", "Failed"), 1);
     /* A name and at least one permission are required. */
     snprintf(body, sizeof(body), "{\"name\":\"%s\",\"permissions\":[]}", name);
-    assert_detail(api(&b, "POST", 422, body, "/api/v1/orgs/%lld/roles/new", customer),
+    assert_detail(api_json(&b, "POST", 422, body, "/api/v1/orgs/%lld/roles/new", customer),
                   "Choose at least one permission");
-    assert_detail(api(&b, "POST", 422, "{\"name\":\"  \",\"permissions\":[\"vms.view\"]}",
-                      "/api/v1/orgs/%lld/roles/new", customer), "Give the role a name");
+    assert_detail(api_json(&b, "POST", 422, "{\"name\":\"  \",\"permissions\":[\"vms.view\"]}",
+                           "/api/v1/orgs/%lld/roles/new", customer), "Give the role a name");
     ck_assert_int_eq(role_named(customer, name), 0);
     ck_assert_int_eq(events(uid, customer, "Create Role", "Failed"), 5);
     /* What the actor holds is fine. */
     snprintf(body, sizeof(body), "{\"name\":\"%s\",\"permissions\":[\"vms.view\","
              "\"billing.view\"]}", name);
-    json_decref(api(&b, "POST", 201, body, "/api/v1/orgs/%lld/roles/new", customer));
+    json_decref(api_json(&b, "POST", 201, body, "/api/v1/orgs/%lld/roles/new", customer));
     ck_assert_int_gt(role_named(customer, name), 0);
     free(name);
     browser_free(&b);
@@ -504,17 +452,17 @@ START_TEST(test_consent_limits_what_a_parent_puts_into_a_customer_role)
     long long partner = make_org(platform_org(), "partner", "ConsentP");
     long long customer = make_org(partner, "customer", "ConsentC");
 
-    free(Q("UPDATE orgs SET allow_parent_access = 0 WHERE id = %lld", customer));
-    signed_in(&b, partner, "msp_admin");
+    free(sql("UPDATE orgs SET allow_parent_access = 0 WHERE id = %lld", customer));
+    member_signed_in(&b, "roles", partner, "msp_admin", NULL);
     snprintf(path, sizeof(path), "/orgs/%lld/roles", customer);
     open_page(&b, path, &r);
     http_resp_free(&r);
     snprintf(body, sizeof(body), "{\"name\":\"%s\",\"permissions\":[\"vms.manage\"]}", name);
-    assert_detail(api(&b, "POST", 403, body, "/api/v1/orgs/%lld/roles/new", customer),
+    assert_detail(api_json(&b, "POST", 403, body, "/api/v1/orgs/%lld/roles/new", customer),
                   "(vms.manage): you do not hold it");
     ck_assert_int_eq(role_named(customer, name), 0);
     snprintf(body, sizeof(body), "{\"name\":\"%s\",\"permissions\":[\"vms.view\"]}", name);
-    json_decref(api(&b, "POST", 201, body, "/api/v1/orgs/%lld/roles/new", customer));
+    json_decref(api_json(&b, "POST", 201, body, "/api/v1/orgs/%lld/roles/new", customer));
     ck_assert_int_gt(role_named(customer, name), 0);
     free(name);
     browser_free(&b);
@@ -530,9 +478,7 @@ START_TEST(test_editing_a_role_you_hold_is_refused)
     long long role = custom_role(partner, name, "roles.view,roles.manage,billing.view");
     long long uid = make_member("mine", partner, role, &email);
 
-    sign_in(&b, email, PASSWORD, &r);
-    assert_redirect(&r, "/");
-    http_resp_free(&r);
+    sign_in_ok(&b, email, PASSWORD);
     snprintf(path, sizeof(path), "/orgs/%lld/roles/%lld/edit", partner, role);
     ck_assert_int_eq(page(&b, path, &r), 403);
     assert_body_has(&r, "You cannot change a role you hold");
@@ -569,12 +515,12 @@ START_TEST(test_a_role_outside_the_tree_is_404_and_an_ancestors_is_inherited)
     long long r1 = custom_role(p1, own, "vms.view");
     long long rc1 = custom_role(c1, child_role, "vms.view");
 
-    signed_in(&b, p1, "msp_admin");
+    member_signed_in(&b, "roles", p1, "msp_admin", NULL);
     /* Another partner's role: not here, under no path. */
-    json_decref(api(&b, "GET", 404, NULL, "/api/v1/orgs/%lld/roles/%lld", p1, r2));
-    json_decref(api(&b, "GET", 404, NULL, "/api/v1/orgs/%lld/roles/%lld", c1, r2));
-    json_decref(api(&b, "GET", 404, NULL, "/api/v1/orgs/%lld/roles/%lld", p2, r2));
-    json_decref(api(&b, "GET", 404, NULL, "/api/v1/orgs/%lld/roles", p2));
+    json_decref(api_json(&b, "GET", 404, NULL, "/api/v1/orgs/%lld/roles/%lld", p1, r2));
+    json_decref(api_json(&b, "GET", 404, NULL, "/api/v1/orgs/%lld/roles/%lld", c1, r2));
+    json_decref(api_json(&b, "GET", 404, NULL, "/api/v1/orgs/%lld/roles/%lld", p2, r2));
+    json_decref(api_json(&b, "GET", 404, NULL, "/api/v1/orgs/%lld/roles", p2));
     snprintf(path, sizeof(path), "/orgs/%lld/roles/%lld/edit", p1, r2);
     ck_assert_int_eq(page(&b, path, &r), 404);
     http_resp_free(&r);
@@ -586,18 +532,18 @@ START_TEST(test_a_role_outside_the_tree_is_404_and_an_ancestors_is_inherited)
     post_form(&b, path, &r, (char *)NULL);
     ck_assert_int_eq(r.status, 404);
     http_resp_free(&r);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM roles WHERE id = %lld", r2), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM roles WHERE id = %lld", r2), 1);
     /* A child's role is not the parent's. */
-    json_decref(api(&b, "GET", 404, NULL, "/api/v1/orgs/%lld/roles/%lld", p1, rc1));
+    json_decref(api_json(&b, "GET", 404, NULL, "/api/v1/orgs/%lld/roles/%lld", p1, rc1));
     /* The parent's role is inherited by the child: listed, viewable, changed only above. */
-    json_t *v = api(&b, "GET", 200, NULL, "/api/v1/orgs/%lld/roles", c1);
+    json_t *v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld/roles", c1);
     json_t *row = role_in(v, r1);
     ck_assert_ptr_nonnull(row);
     ck_assert(json_is_true(json_object_get(row, "inherited")));
     ck_assert(!json_is_true(json_object_get(row, "can_edit")));
     ck_assert(json_is_true(json_object_get(role_in(v, rc1), "own")));
     json_decref(v);
-    json_decref(api(&b, "GET", 200, NULL, "/api/v1/orgs/%lld/roles/%lld", c1, r1));
+    json_decref(api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld/roles/%lld", c1, r1));
     snprintf(path, sizeof(path), "/orgs/%lld/roles/%lld/edit", c1, r1);
     ck_assert_int_eq(page(&b, path, &r), 403);
     assert_body_has(&r, "it can be changed only there");
@@ -614,13 +560,13 @@ START_TEST(test_each_kind_of_organisation_lists_its_own_system_roles)
     long long partner = make_org(platform_org(), "partner", "Kinds");
     long long customer = make_org(partner, "customer", "KindsCust");
 
-    signed_in(&b, partner, "msp_admin");
-    json_t *v = api(&b, "GET", 200, NULL, "/api/v1/orgs/%lld/roles", customer);
+    member_signed_in(&b, "roles", partner, "msp_admin", NULL);
+    json_t *v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld/roles", customer);
     char *names = system_names(v);
     ck_assert_str_eq(names, "Customer Administrator|Customer User|Project Admin|Project User");
     free(names);
     json_decref(v);
-    v = api(&b, "GET", 200, NULL, "/api/v1/orgs/%lld/roles", partner);
+    v = api_json(&b, "GET", 200, NULL, "/api/v1/orgs/%lld/roles", partner);
     names = system_names(v);
     ck_assert_str_eq(names, "MSP Administrator|MSP User");
     free(names);
@@ -641,12 +587,8 @@ END_TEST
 
 int main(void)
 {
-    if (auth_client_init() != 0) {
-        fprintf(stderr, "check_roles: PT_TEST_BASE_URL unset: run it from scripts/dev test\n");
+    if (suite_init("check_roles") != 0)
         return 77;
-    }
-    curl_global_init(CURL_GLOBAL_ALL);
-    srandom((unsigned)getpid());
 
     Suite *s = suite_create("roles");
     TCase *tc = tcase_create("roles");
@@ -662,10 +604,5 @@ int main(void)
     tcase_add_checked_fixture(tc, unlock_client_address, NULL);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    curl_global_cleanup();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

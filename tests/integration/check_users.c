@@ -28,7 +28,6 @@
 #include "auth_client.h"
 
 #include <check.h>
-#include <curl/curl.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -47,23 +46,13 @@ struct world {
     struct browser b;                 /* the admin's browser */
 };
 
-static void signed_in(struct browser *b, const char *email)
-{
-    struct http_resp r;
-
-    sign_in(b, email, PASSWORD, &r);
-    assert_redirect(&r, "/");
-    http_resp_free(&r);
-}
-
 static void world_make(struct world *w)
 {
     memset(w, 0, sizeof(*w));
     w->p = make_org(platform_org(), "partner", "Users MSP");
     w->c = make_org(w->p, "customer", "Users Customer");
     w->c2 = make_org(w->p, "customer", "Users Other");
-    w->admin = make_member("uadmin", w->p, system_role("msp_admin"), &w->admin_email);
-    signed_in(&w->b, w->admin_email);
+    w->admin = member_signed_in(&w->b, "uadmin", w->p, "msp_admin", &w->admin_email);
 }
 
 static void world_free(struct world *w)
@@ -95,47 +84,15 @@ static void follow(struct browser *b, struct http_resp *r, const char *prefix,
     free(loc);
 }
 
-/* A JSON request under /api/v1 that must answer want; its body parsed. */
-static json_t *api(struct browser *b, const char *method, long want, const char *body,
-                   const char *fmt, ...)
-{
-    char path[1024];
-    struct http_resp r;
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(path, sizeof(path), fmt, ap);
-    va_end(ap);
-    browse(b, method, path, body, true, &r);
-    ck_assert_msg(r.status == want, "%s %s: %ld, want %ld: %.400s", method, path, r.status,
-                  want, r.body);
-    json_t *v = json_loads(r.body, 0, NULL);
-    ck_assert_msg(v != NULL, "%s: not JSON: %.200s", path, r.body);
-    http_resp_free(&r);
-    return v;
-}
-
-static long long q_int(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long long q_int(const char *fmt, ...)
-{
-    char q[4096];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(q, sizeof(q), fmt, ap);
-    va_end(ap);
-    return sql_int(q);
-}
-
 static long long users_with(const char *email)
 {
-    return q_int("SELECT COUNT(*) FROM users WHERE email = '%s'", email);
+    return sql_num("SELECT COUNT(*) FROM users WHERE email = '%s'", email);
 }
 
 static long long role_at(long long user, long long org)
 {
-    return q_int("SELECT COALESCE((SELECT role_id FROM memberships WHERE user_id = %lld "
-                 "AND org_id = %lld), 0)", user, org);
+    return sql_num("SELECT COALESCE((SELECT role_id FROM memberships WHERE user_id = %lld "
+                   "AND org_id = %lld), 0)", user, org);
 }
 
 /* A custom role of org holding perms (a comma-separated list). */
@@ -145,7 +102,7 @@ static long long org_role(long long org, const char *perms)
 
     snprintf(name, sizeof(name), "Users test %ld %ld", (long)getpid(), (long)random());
     free(sql("INSERT INTO roles (org_id, name, is_system) VALUES (%lld, '%s', 0)", org, name));
-    long long role = q_int("SELECT id FROM roles WHERE name = '%s'", name);
+    long long role = sql_num("SELECT id FROM roles WHERE name = '%s'", name);
     snprintf(list, sizeof(list), "%s", perms);
     for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save))
         free(sql("INSERT INTO role_permissions (role_id, perm_key) VALUES (%lld, '%s')",
@@ -155,8 +112,8 @@ static long long org_role(long long org, const char *perms)
 
 static long long events(const char *action, const char *status, long long subject)
 {
-    return q_int("SELECT COUNT(*) FROM audit_events WHERE action = '%s' AND status = '%s' "
-                 "AND subject_user_id = %lld", action, status, subject);
+    return sql_num("SELECT COUNT(*) FROM audit_events WHERE action = '%s' AND status = '%s' "
+                   "AND subject_user_id = %lld", action, status, subject);
 }
 
 /* POST an invitation form as the world's admin. */
@@ -212,8 +169,8 @@ START_TEST(test_invite_new_user_mail_link_set_password_and_sign_in_with_the_role
     assert_body_has(&r, "do not match");
     http_resp_free(&r);
     ck_assert_int_eq(users_with(email), 0);
-    ck_assert_int_ge(q_int("SELECT COUNT(*) FROM audit_events WHERE action = 'Invite User' "
-                           "AND status = 'Failed' AND org_id = %lld", w.c), 1);
+    ck_assert_int_ge(sql_num("SELECT COUNT(*) FROM audit_events WHERE action = 'Invite User' "
+                             "AND status = 'Failed' AND org_id = %lld", w.c), 1);
 
     invite(&w, w.c, "Ivy Invitee", email, email, cuser, &r);
     follow(&w.b, &r, "/orgs/", &p);
@@ -226,13 +183,13 @@ START_TEST(test_invite_new_user_mail_link_set_password_and_sign_in_with_the_role
     http_resp_free(&r);
     http_resp_free(&p);
 
-    long long uid = q_int("SELECT id FROM users WHERE email = '%s'", email);
+    long long uid = sql_num("SELECT id FROM users WHERE email = '%s'", email);
     ck_assert_int_eq(users_with(email), 1);
     ck_assert_int_eq(role_at(uid, w.c), cuser);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM one_time_tokens WHERE user_id = %lld AND "
-                           "purpose = 'invite' AND org_id = %lld AND role_id = %lld AND "
-                           "created_by = %lld AND LENGTH(token_hash) = 64 AND expires > "
-                           "NOW() + INTERVAL 6 DAY", uid, w.c, cuser, w.admin), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM one_time_tokens WHERE user_id = %lld AND "
+                             "purpose = 'invite' AND org_id = %lld AND role_id = %lld AND "
+                             "created_by = %lld AND LENGTH(token_hash) = 64 AND expires > "
+                             "NOW() + INTERVAL 6 DAY", uid, w.c, cuser, w.admin), 1);
     ck_assert_int_eq(events("Invite User", "Success", uid), 1);
 
     /* The mail's link sets the password and signs the invitee in. */
@@ -249,9 +206,9 @@ START_TEST(test_invite_new_user_mail_link_set_password_and_sign_in_with_the_role
     http_resp_free(&r);
     ck_assert_int_eq(whoami(&inv), 200);
     /* …with the role given: a customer user does not manage users. */
-    json_decref(api(&inv, "GET", 403, NULL, "/api/v1/orgs/%lld/users", w.c));
+    json_decref(api_json(&inv, "GET", 403, NULL, "/api/v1/orgs/%lld/users", w.c));
     /* The list now says Active. */
-    json_t *v = api(&w.b, "GET", 200, NULL, "/api/v1/orgs/%lld/users?q=%s", w.c, "Ivy");
+    json_t *v = api_json(&w.b, "GET", 200, NULL, "/api/v1/orgs/%lld/users?q=%s", w.c, "Ivy");
     json_t *u = json_array_get(json_object_get(v, "users"), 0);
     ck_assert_str_eq(json_string_value(json_object_get(u, "status_label")), "Active");
     json_decref(v);
@@ -279,16 +236,16 @@ START_TEST(test_existing_email_reactivates_upgrades_grants_and_never_duplicates)
     follow(&w.b, &r, "/orgs/", &p);
     assert_body_has(&p, "has been removed from");
     http_resp_free(&r), http_resp_free(&p);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM users WHERE id = %lld AND status = "
-                           "'disabled'", rid), 1);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM memberships WHERE user_id = %lld", rid), 0);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM users WHERE id = %lld AND status = "
+                             "'disabled'", rid), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM memberships WHERE user_id = %lld", rid), 0);
     invite(&w, w.c, "Someone Else", re, re, cuser, &r);
     follow(&w.b, &r, "/orgs/", &p);
     assert_body_has(&p, "active again");
     http_resp_free(&r), http_resp_free(&p);
     ck_assert_int_eq(users_with(re), 1);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM users WHERE id = %lld AND status = 'active'",
-                           rid), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM users WHERE id = %lld AND status = 'active'",
+                             rid), 1);
     ck_assert_int_eq(role_at(rid, w.c), cuser);
     ck_assert_int_eq(events("Reactivate User", "Success", rid), 1);
     free(mail_wait(re, "Access to "));
@@ -296,7 +253,7 @@ START_TEST(test_existing_email_reactivates_upgrades_grants_and_never_duplicates)
     /* Upgrade: a customer user invited as customer administrator (API). */
     snprintf(body, sizeof(body), "{\"full_name\":\"U\",\"email\":\"%s\",\"role\":%lld}", up,
              cadmin);
-    json_t *v = api(&w.b, "POST", 200, body, "/api/v1/orgs/%lld/users/invite", w.c);
+    json_t *v = api_json(&w.b, "POST", 200, body, "/api/v1/orgs/%lld/users/invite", w.c);
     ck_assert_str_eq(json_string_value(json_object_get(v, "outcome")), "upgraded");
     ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(v, "message")), "upgraded"));
     json_decref(v);
@@ -305,7 +262,7 @@ START_TEST(test_existing_email_reactivates_upgrades_grants_and_never_duplicates)
     /* The same again, or lower: already a member, nothing changes. */
     snprintf(body, sizeof(body), "{\"full_name\":\"U\",\"email\":\"%s\",\"role\":%lld}", up,
              cuser);
-    v = api(&w.b, "POST", 200, body, "/api/v1/orgs/%lld/users/invite", w.c);
+    v = api_json(&w.b, "POST", 200, body, "/api/v1/orgs/%lld/users/invite", w.c);
     ck_assert_str_eq(json_string_value(json_object_get(v, "outcome")), "already_member");
     ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(v, "message")),
                                  "already a member"));
@@ -324,8 +281,8 @@ START_TEST(test_existing_email_reactivates_upgrades_grants_and_never_duplicates)
     ck_assert_int_eq(role_at(gid, w.c2), cuser);
     free(mail_wait(gr, "Access to "));
     /* None of them got a set-password link: they have passwords. */
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM one_time_tokens WHERE user_id IN "
-                           "(%lld, %lld, %lld)", rid, uid, gid), 0);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM one_time_tokens WHERE user_id IN "
+                             "(%lld, %lld, %lld)", rid, uid, gid), 0);
 
     free(re), free(up), free(gr);
     world_free(&w);
@@ -345,7 +302,7 @@ START_TEST(test_resend_revoke_reset_and_a_user_outside_the_org_is_404)
     invite(&w, w.c, "Pat Pending", email, email, cuser, &r);
     assert_redirect(&r, "/orgs/");
     http_resp_free(&r);
-    long long pid = q_int("SELECT id FROM users WHERE email = '%s'", email);
+    long long pid = sql_num("SELECT id FROM users WHERE email = '%s'", email);
     char *mail1 = mail_wait(email, "Invitation to ");
     char *first = link_in(mail1, "/password/set?token=");
 
@@ -354,10 +311,10 @@ START_TEST(test_resend_revoke_reset_and_a_user_outside_the_org_is_404)
     follow(&w.b, &r, "/orgs/", &p);
     assert_body_has(&p, "A new invitation has been sent");
     http_resp_free(&r), http_resp_free(&p);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM one_time_tokens WHERE user_id = %lld AND "
-                           "purpose = 'invite' AND revoked_at IS NULL", pid), 1);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM one_time_tokens WHERE user_id = %lld AND "
-                           "purpose = 'invite' AND revoked_at IS NOT NULL", pid), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM one_time_tokens WHERE user_id = %lld AND "
+                             "purpose = 'invite' AND revoked_at IS NULL", pid), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM one_time_tokens WHERE user_id = %lld AND "
+                             "purpose = 'invite' AND revoked_at IS NOT NULL", pid), 1);
     struct browser anon = { 0 };
     open_page(&anon, first, &r);
     assert_body_has(&r, "withdrawn");
@@ -368,8 +325,8 @@ START_TEST(test_resend_revoke_reset_and_a_user_outside_the_org_is_404)
     follow(&w.b, &r, "/orgs/", &p);
     assert_body_has(&p, "has been withdrawn");
     http_resp_free(&r), http_resp_free(&p);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM one_time_tokens WHERE user_id = %lld AND "
-                           "purpose = 'invite' AND revoked_at IS NULL", pid), 0);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM one_time_tokens WHERE user_id = %lld AND "
+                             "purpose = 'invite' AND revoked_at IS NULL", pid), 0);
     ck_assert_int_eq(role_at(pid, w.c), 0);
     ck_assert_int_eq(events("Revoke Invitation", "Success", pid), 1);
     /* No longer a member here: a second revoke finds no such user. */
@@ -386,9 +343,9 @@ START_TEST(test_resend_revoke_reset_and_a_user_outside_the_org_is_404)
     char *link = link_in(mail, "/password/reset?token=");
     open_page(&anon, link, &r);
     http_resp_free(&r);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM one_time_tokens WHERE user_id = %lld AND "
-                           "purpose = 'reset' AND expires <= NOW() + INTERVAL 61 MINUTE",
-                           cu), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM one_time_tokens WHERE user_id = %lld AND "
+                             "purpose = 'reset' AND expires <= NOW() + INTERVAL 61 MINUTE",
+                             cu), 1);
     ck_assert_int_eq(events("Send Password Reset", "Success", cu), 1);
 
     /* A user of the sibling customer is no user of this one. */
@@ -396,10 +353,10 @@ START_TEST(test_resend_revoke_reset_and_a_user_outside_the_org_is_404)
     ck_assert_int_eq(r.status, 404);
     assert_body_has(&r, "No such user");
     http_resp_free(&r);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM users WHERE id = %lld AND status = 'active'",
-                           other), 1);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM audit_events WHERE action = 'Disable User' "
-                           "AND status = 'Failed' AND resource_id = '%lld'", other), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM users WHERE id = %lld AND status = 'active'",
+                             other), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM audit_events WHERE action = 'Disable User' "
+                             "AND status = 'Failed' AND resource_id = '%lld'", other), 1);
 
     free(mail1), free(first), free(mail), free(link), free(email), free(cu_email);
     browser_free(&anon);
@@ -442,8 +399,8 @@ START_TEST(test_nobody_removes_disables_or_reroles_themselves_and_the_last_admin
     assert_body_has(&r, "You cannot change your own role");
     http_resp_free(&r);
     ck_assert_int_eq(role_at(w.admin, w.p), system_role("msp_admin"));
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM users WHERE id = %lld AND status = 'active'",
-                           w.admin), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM users WHERE id = %lld AND status = 'active'",
+                             w.admin), 1);
 
     /* The customer's only administrator: not removed, demoted or disabled. */
     action(&w.b, &r, "/orgs/%lld/users/%lld/remove", w.c, ca);
@@ -491,12 +448,12 @@ START_TEST(test_nobody_removes_disables_or_reroles_themselves_and_the_last_admin
     assert_body_has(&p, "has been signed out");
     http_resp_free(&r), http_resp_free(&p);
     ck_assert_int_eq(role_at(ca, w.c), cuser);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM sessions WHERE user_id = %lld", ca), 0);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM audit_events WHERE action = 'Update User "
-                           "Permissions' AND status = 'Success' AND subject_user_id = %lld AND "
-                           "JSON_VALUE(metadata, '$.before.role_id') = %lld AND "
-                           "JSON_VALUE(metadata, '$.after.role_id') = %lld", ca, cadmin,
-                           cuser), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM sessions WHERE user_id = %lld", ca), 0);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM audit_events WHERE action = 'Update User "
+                             "Permissions' AND status = 'Success' AND subject_user_id = %lld AND "
+                             "JSON_VALUE(metadata, '$.before.role_id') = %lld AND "
+                             "JSON_VALUE(metadata, '$.after.role_id') = %lld", ca, cadmin,
+                             cuser), 1);
     world_free(&w);
 }
 END_TEST
@@ -510,9 +467,9 @@ START_TEST(test_a_disabled_user_is_refused_on_the_next_request)
 
     world_make(&w);
     long long m = make_member("staff", w.p, system_role("msp_user"), &m_email);
-    signed_in(&mb, m_email);
+    sign_in_ok(&mb, m_email, PASSWORD);
     ck_assert_int_eq(whoami(&mb), 200);
-    json_decref(api(&mb, "GET", 200, NULL, "/api/v1/orgs/%lld/users", w.p));
+    json_decref(api_json(&mb, "GET", 200, NULL, "/api/v1/orgs/%lld/users", w.p));
 
     action(&w.b, &r, "/orgs/%lld/users/%lld/disable", w.p, m);
     follow(&w.b, &r, "/orgs/", &p);
@@ -520,15 +477,15 @@ START_TEST(test_a_disabled_user_is_refused_on_the_next_request)
     assert_body_has(&p, "Disabled");
     http_resp_free(&r), http_resp_free(&p);
     ck_assert_int_eq(whoami(&mb), 401);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM users WHERE id = %lld AND status = "
-                           "'disabled'", m), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM users WHERE id = %lld AND status = "
+                             "'disabled'", m), 1);
     ck_assert_int_eq(events("Disable User", "Success", m), 1);
     /* Enabled again, the account signs in. */
     action(&w.b, &r, "/orgs/%lld/users/%lld/enable", w.p, m);
     assert_redirect(&r, "/orgs/");
     http_resp_free(&r);
     browser_free(&mb);
-    signed_in(&mb, m_email);
+    sign_in_ok(&mb, m_email, PASSWORD);
     ck_assert_int_eq(whoami(&mb), 200);
     ck_assert_int_eq(events("Enable User", "Success", m), 1);
     free(m_email);
@@ -550,7 +507,7 @@ START_TEST(test_nobody_grants_a_role_holding_a_permission_they_lack)
     /* users.impersonate: no customer administrator holds it. */
     long long strong = org_role(w.c, "users.view,users.invite,users.impersonate");
     snprintf(role, sizeof(role), "%lld", strong);
-    signed_in(&cb, ca_email);
+    sign_in_ok(&cb, ca_email, PASSWORD);
 
     page(&cb, &p, "/orgs/%lld/users/invite", w.c);
     ck_assert_msg(strstr(p.body, "Users test") == NULL, "the role is offered: %.300s", p.body);
@@ -581,7 +538,7 @@ START_TEST(test_nobody_grants_a_role_holding_a_permission_they_lack)
     ck_assert_int_eq(role_at(cu, w.c), strong);
 
     /* The partner is out of the customer administrator's tree: 404. */
-    json_decref(api(&cb, "GET", 404, NULL, "/api/v1/orgs/%lld/users", w.p));
+    json_decref(api_json(&cb, "GET", 404, NULL, "/api/v1/orgs/%lld/users", w.p));
     free(ca_email), free(email);
     browser_free(&cb);
     world_free(&w);
@@ -614,18 +571,18 @@ START_TEST(test_edit_name_and_email_clash_and_more_rights_are_not_edited)
     assert_body_has(&p, "Changes saved");
     assert_body_has(&p, "Edited Name");
     http_resp_free(&r), http_resp_free(&p);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM users WHERE id = %lld AND email = '%s' AND "
-                           "full_name = 'Edited Name'", cu, fresh), 1);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM audit_events WHERE action = 'Update User "
-                           "Profile' AND status = 'Success' AND subject_user_id = %lld AND "
-                           "JSON_VALUE(metadata, '$.before.email') = '%s' AND "
-                           "JSON_VALUE(metadata, '$.after.email') = '%s'", cu, cu_email,
-                           fresh), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM users WHERE id = %lld AND email = '%s' AND "
+                             "full_name = 'Edited Name'", cu, fresh), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM audit_events WHERE action = 'Update User "
+                             "Profile' AND status = 'Success' AND subject_user_id = %lld AND "
+                             "JSON_VALUE(metadata, '$.before.email') = '%s' AND "
+                             "JSON_VALUE(metadata, '$.after.email') = '%s'", cu, cu_email,
+                             fresh), 1);
 
     /* The partner's administrator also holds a role in the customer: its
      * own administrator cannot rename, disable or reset that account. */
     add_membership(w.admin, w.c, system_role("customer_admin"));
-    signed_in(&cb, ca_email);
+    sign_in_ok(&cb, ca_email, PASSWORD);
     page(&cb, &p, "/orgs/%lld/users/%lld", w.c, w.admin);
     http_resp_free(&p);
     snprintf(path, sizeof(path), "/orgs/%lld/users/%lld/edit", w.c, w.admin);
@@ -639,8 +596,8 @@ START_TEST(test_edit_name_and_email_clash_and_more_rights_are_not_edited)
     action(&cb, &r, "/orgs/%lld/users/%lld/disable", w.c, w.admin);
     ck_assert_int_eq(r.status, 403);
     http_resp_free(&r);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM users WHERE id = %lld AND status = 'active' "
-                           "AND email = '%s'", w.admin, w.admin_email), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM users WHERE id = %lld AND status = 'active' "
+                             "AND email = '%s'", w.admin, w.admin_email), 1);
     free(cu_email), free(ca_email), free(fresh);
     browser_free(&cb);
     world_free(&w);
@@ -668,13 +625,13 @@ START_TEST(test_list_searches_pages_and_assignments_stay_in_the_actors_tree)
              "users WHERE email LIKE '%s-%%'", w.c, cuser, tag));
 
     /* Pages of 50 by name: no user twice, none missing. */
-    json_t *v = api(&w.b, "GET", 200, NULL, "/api/v1/orgs/%lld/users?q=%s", w.c, tag);
+    json_t *v = api_json(&w.b, "GET", 200, NULL, "/api/v1/orgs/%lld/users?q=%s", w.c, tag);
     json_t *first = json_object_get(v, "users");
     ck_assert_int_eq(json_array_size(first), 50);
     ck_assert(json_is_true(json_object_get(v, "has_next")));
     long long after = json_integer_value(json_object_get(v, "next_after"));
-    json_t *v2 = api(&w.b, "GET", 200, NULL, "/api/v1/orgs/%lld/users?q=%s&after=%lld", w.c,
-                     tag, after);
+    json_t *v2 = api_json(&w.b, "GET", 200, NULL, "/api/v1/orgs/%lld/users?q=%s&after=%lld", w.c,
+                          tag, after);
     json_t *second = json_object_get(v2, "users");
     ck_assert_int_eq(json_array_size(second), 7);
     ck_assert_ptr_null(json_object_get(v2, "has_next"));
@@ -699,10 +656,10 @@ START_TEST(test_list_searches_pages_and_assignments_stay_in_the_actors_tree)
         ck_assert_msg(seen[k], "user %d missing from the pages", k);
     json_decref(v), json_decref(v2);
     /* The search: only what matches, by e-mail or name. */
-    v = api(&w.b, "GET", 200, NULL, "/api/v1/orgs/%lld/users?q=%s-03%%40", w.c, tag);
+    v = api_json(&w.b, "GET", 200, NULL, "/api/v1/orgs/%lld/users?q=%s-03%%40", w.c, tag);
     ck_assert_int_eq(json_array_size(json_object_get(v, "users")), 1);
     json_decref(v);
-    v = api(&w.b, "GET", 200, NULL, "/api/v1/orgs/%lld/users?q=no-such-person-here", w.c);
+    v = api_json(&w.b, "GET", 200, NULL, "/api/v1/orgs/%lld/users?q=no-such-person-here", w.c);
     ck_assert_int_eq(json_array_size(json_object_get(v, "users")), 0);
     json_decref(v);
 
@@ -711,11 +668,11 @@ START_TEST(test_list_searches_pages_and_assignments_stay_in_the_actors_tree)
     long long two = make_member("two", w.c, cuser, NULL);
     add_membership(two, w.c2, cuser);
     make_member("cadmin", w.c, system_role("customer_admin"), &ca_email);
-    v = api(&w.b, "GET", 200, NULL, "/api/v1/orgs/%lld/users/%lld", w.c, two);
+    v = api_json(&w.b, "GET", 200, NULL, "/api/v1/orgs/%lld/users/%lld", w.c, two);
     ck_assert_int_eq(json_array_size(json_object_get(v, "assignments")), 2);
     json_decref(v);
-    signed_in(&cb, ca_email);
-    v = api(&cb, "GET", 200, NULL, "/api/v1/orgs/%lld/users/%lld", w.c, two);
+    sign_in_ok(&cb, ca_email, PASSWORD);
+    v = api_json(&cb, "GET", 200, NULL, "/api/v1/orgs/%lld/users/%lld", w.c, two);
     ck_assert_int_eq(json_array_size(json_object_get(v, "assignments")), 1);
     ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(
         json_object_get(v, "assignments"), 0), "org_id")), w.c);
@@ -752,19 +709,19 @@ START_TEST(test_open_as_a_customer_user_banner_both_ids_and_stop)
     ck_assert_int_eq(r.status, 422);
     assert_body_has(&r, "id=\"form-error\"");
     http_resp_free(&r);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM sessions WHERE impersonator_id = %lld",
-                           w.admin), 0);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM sessions WHERE impersonator_id = %lld",
+                             w.admin), 0);
 
     post_form(&w.b, path, &r, "reason", "Ticket 4711: cannot see invoices", (char *)NULL);
     assert_redirect(&r, "/");
     http_resp_free(&r);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM sessions WHERE user_id = %lld AND "
-                           "impersonator_id = %lld AND impersonation_reason LIKE "
-                           "'Ticket 4711%%'", cu, w.admin), 1);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM audit_events WHERE action = 'Impersonation "
-                           "Start' AND status = 'Success' AND actor_user_id = %lld AND "
-                           "subject_user_id = %lld AND JSON_VALUE(metadata, '$.reason') LIKE "
-                           "'Ticket 4711%%'", w.admin, cu), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM sessions WHERE user_id = %lld AND "
+                             "impersonator_id = %lld AND impersonation_reason LIKE "
+                             "'Ticket 4711%%'", cu, w.admin), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM audit_events WHERE action = 'Impersonation "
+                             "Start' AND status = 'Success' AND actor_user_id = %lld AND "
+                             "subject_user_id = %lld AND JSON_VALUE(metadata, '$.reason') LIKE "
+                             "'Ticket 4711%%'", w.admin, cu), 1);
     /* The banner, and the page is the customer user's. */
     open_page(&w.b, "/", &p);
     assert_body_has(&p, "Stop impersonating");
@@ -774,8 +731,8 @@ START_TEST(test_open_as_a_customer_user_banner_both_ids_and_stop)
     browse(&w.b, "GET", path, NULL, false, &r);
     ck_assert_int_eq(r.status, 403);
     http_resp_free(&r);
-    ck_assert_int_ge(q_int("SELECT COUNT(*) FROM audit_events WHERE actor_user_id = %lld AND "
-                           "impersonator_id = %lld AND action = 'Access Denied'", cu, w.admin),
+    ck_assert_int_ge(sql_num("SELECT COUNT(*) FROM audit_events WHERE actor_user_id = %lld AND "
+                             "impersonator_id = %lld AND action = 'Access Denied'", cu, w.admin),
                      1);
 
     /* Stop: back to the admin's own session, on the customer's users. */
@@ -788,11 +745,11 @@ START_TEST(test_open_as_a_customer_user_banner_both_ids_and_stop)
     assert_body_has(&p, w.admin_email);
     ck_assert_ptr_null(strstr(p.body, "Stop impersonating"));
     http_resp_free(&r), http_resp_free(&p);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM sessions WHERE impersonator_id = %lld",
-                           w.admin), 0);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM audit_events WHERE action = 'Impersonation "
-                           "Stop' AND actor_user_id = %lld AND impersonator_id = %lld",
-                           cu, w.admin), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM sessions WHERE impersonator_id = %lld",
+                             w.admin), 0);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM audit_events WHERE action = 'Impersonation "
+                             "Stop' AND actor_user_id = %lld AND impersonator_id = %lld",
+                             cu, w.admin), 1);
     free(cu_email);
     world_free(&w);
 }
@@ -810,7 +767,7 @@ START_TEST(test_upward_self_and_non_consented_opening_is_refused)
     long long helper = make_role("users.view,users.impersonate");
     long long m = make_member("helper", w.p, helper, &m_email);
     long long cu = make_member("target", w.c, system_role("customer_user"), NULL);
-    signed_in(&mb, m_email);
+    sign_in_ok(&mb, m_email, PASSWORD);
     /* …cannot open the administrator's, who holds more. */
     snprintf(path, sizeof(path), "/orgs/%lld/users/%lld/impersonate", w.p, w.admin);
     page(&mb, &p, "/orgs/%lld/users", w.p);
@@ -819,7 +776,7 @@ START_TEST(test_upward_self_and_non_consented_opening_is_refused)
     ck_assert_int_eq(r.status, 403);
     assert_body_has(&r, "more rights than your own");
     http_resp_free(&r);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM sessions WHERE impersonator_id = %lld", m), 0);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM sessions WHERE impersonator_id = %lld", m), 0);
     ck_assert_int_eq(events("Impersonation Start", "Failed", w.admin), 1);
 
     /* Nobody opens their own account. */
@@ -841,8 +798,8 @@ START_TEST(test_upward_self_and_non_consented_opening_is_refused)
     post_form(&w.b, path, &r, "reason", "Ticket 1", (char *)NULL);
     ck_assert_int_eq(r.status, 403);
     http_resp_free(&r);
-    ck_assert_int_eq(q_int("SELECT COUNT(*) FROM sessions WHERE impersonator_id = %lld",
-                           w.admin), 0);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM sessions WHERE impersonator_id = %lld",
+                             w.admin), 0);
     ck_assert_int_eq(events("Impersonation Start", "Success", cu), 0);
     ck_assert_int_eq(whoami(&w.b), 200);
     free(m_email);
@@ -853,11 +810,8 @@ END_TEST
 
 int main(void)
 {
-    if (auth_client_init() != 0) {
-        fprintf(stderr, "check_users: PT_TEST_BASE_URL unset: run it from scripts/dev test\n");
+    if (suite_init("check_users") != 0)
         return 77;
-    }
-    curl_global_init(CURL_GLOBAL_ALL);
 
     Suite *s = suite_create("users");
     TCase *tc = tcase_create("users");
@@ -874,10 +828,5 @@ int main(void)
     tcase_add_checked_fixture(tc, unlock_client_address, NULL);
     tcase_set_timeout(tc, 90);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    curl_global_cleanup();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

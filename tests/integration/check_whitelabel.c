@@ -50,49 +50,6 @@ static int dns_port, dns_mgmt_port;
 
 /* ---- small helpers ------------------------------------------------------------------- */
 
-static long long sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long long sqlf(const char *fmt, ...)
-{
-    char q[4096];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(q, sizeof(q), fmt, ap);
-    va_end(ap);
-    return sql_int(q);
-}
-
-static char *sqls(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sqls(const char *fmt, ...)
-{
-    char q[4096];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(q, sizeof(q), fmt, ap);
-    va_end(ap);
-    return sql("%s", q);
-}
-
-/* Polls the query until it yields a number > 0; that number, or 0. */
-static long long wait_for(int seconds, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static long long wait_for(int seconds, const char *fmt, ...)
-{
-    char q[4096];
-    va_list ap;
-    long long v = 0;
-
-    va_start(ap, fmt);
-    vsnprintf(q, sizeof(q), fmt, ap);
-    va_end(ap);
-    for (int i = 0; i < seconds * 4 && v <= 0; i++) {
-        v = sql_int(q);
-        if (v <= 0)
-            usleep(250000);
-    }
-    return v;
-}
-
 static char *fresh_slug(const char *tag)
 {
     static int n;
@@ -118,27 +75,6 @@ static long long prorated(bool include_today)
     long long days = mdays - day + (include_today ? 1 : 0);
 
     return (2500 * days * 2 + mdays) / (2 * mdays);
-}
-
-/* Applies the Set-Cookie lines of a response to the jar (as browse does). */
-static void take_cookies(struct browser *b, const struct http_resp *r)
-{
-    for (const char *l = r->headers; l && *l;) {
-        const char *end = strstr(l, "\r\n");
-        size_t len = end ? (size_t)(end - l) : strlen(l);
-        if (len > 11 && strncasecmp(l, "Set-Cookie:", 11) == 0) {
-            const char *p = l + 11 + strspn(l + 11, " ");
-            const char *eq = memchr(p, '=', len - (size_t)(p - l));
-            if (eq) {
-                size_t vlen = strcspn(eq + 1, ";\r\n");
-                char *line = strndup(l, len);
-                bool drop = vlen == 0 || strstr(line, "Max-Age=0") != NULL;
-                cookie_set(b, p, (size_t)(eq - p), eq + 1, vlen, drop);
-                free(line);
-            }
-        }
-        l = end ? end + 2 : l + len;
-    }
 }
 
 /* ---- multipart ----------------------------------------------------------------------- */
@@ -185,18 +121,13 @@ static void mp_file(struct mp *m, const char *name, const char *filename, const 
 /* POSTs the multipart form (the CSRF token first) as the browser. */
 static void mp_post(struct browser *b, const char *path, struct mp *m, struct http_resp *out)
 {
-    char ck[4096] = "Cookie: ";
     struct mp all = { 0 };
-    const char *hdrs[3] = { ck, "Content-Type: multipart/form-data; boundary=" BOUNDARY, NULL };
 
-    for (int i = 0; i < b->n; i++)
-        snprintf(ck + strlen(ck), sizeof(ck) - strlen(ck), "%s%s=%s", i ? "; " : "",
-                 b->name[i], b->value[i]);
     mp_text(&all, "csrf_token", b->csrf);
     mp_add(&all, m->buf, m->len);
     mp_add(&all, "--" BOUNDARY "--\r\n", strlen("--" BOUNDARY "--\r\n"));
-    ck_assert_int_eq(paced_request("POST", path, hdrs, all.buf, all.len, out), 0);
-    take_cookies(b, out);
+    browse_raw(b, "POST", path, "Content-Type: multipart/form-data; boundary=" BOUNDARY, all.buf,
+               all.len, out);
     free(all.buf);
     free(m->buf);
     m->buf = NULL;
@@ -282,10 +213,7 @@ static void world_make(struct world *w, const char *tag, bool enable)
 
     memset(w, 0, sizeof(*w));
     w->partner = make_org(platform_org(), "partner", "WL Partner");
-    w->admin = make_member(tag, w->partner, system_role("msp_admin"), &w->email);
-    sign_in(&w->b, w->email, PASSWORD, &r);
-    assert_redirect(&r, "/");
-    http_resp_free(&r);
+    w->admin = member_signed_in(&w->b, tag, w->partner, "msp_admin", &w->email);
     w->slug = fresh_slug(tag);
     w->host = malloc(strlen(w->slug) + strlen(base) + 2);
     sprintf(w->host, "%s.%s", w->slug, base);
@@ -315,8 +243,8 @@ static void world_free(struct world *w)
 
 static long long events(long long org, const char *action, const char *status)
 {
-    return sqlf("SELECT COUNT(*) FROM audit_events WHERE org_id = %lld AND category = "
-                "'White Label' AND action = '%s' AND status = '%s'", org, action, status);
+    return sql_num("SELECT COUNT(*) FROM audit_events WHERE org_id = %lld AND category = "
+                   "'White Label' AND action = '%s' AND status = '%s'", org, action, status);
 }
 
 /* ---- subscription and subdomain --------------------------------------------------------------- */
@@ -340,15 +268,15 @@ START_TEST(test_enable_starts_the_prorated_subscription_and_the_subdomain)
     assert_redirect(&r, page);
     http_resp_free(&r);
 
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM whitelabel_subscriptions WHERE org_id = %lld "
-                          "AND status = 'active' AND monthly_cents = 2500 AND currency = 'USD' "
-                          "AND first_charge_cents = %lld AND started_by = %lld", w.partner,
-                          first, w.admin), 1);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM hostnames WHERE org_id = %lld AND hostname = "
-                          "'%s' AND kind = 'subdomain' AND verified_at IS NOT NULL", w.partner,
-                          w.host), 1);
-    char *name = sqls("SELECT portal_name = o.name FROM brands b JOIN orgs o ON o.id = "
-                      "b.org_id WHERE b.org_id = %lld", w.partner);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM whitelabel_subscriptions WHERE org_id = %lld "
+                             "AND status = 'active' AND monthly_cents = 2500 AND currency = 'USD' "
+                             "AND first_charge_cents = %lld AND started_by = %lld", w.partner,
+                             first, w.admin), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM hostnames WHERE org_id = %lld AND hostname = "
+                             "'%s' AND kind = 'subdomain' AND verified_at IS NOT NULL", w.partner,
+                             w.host), 1);
+    char *name = sql("SELECT portal_name = o.name FROM brands b JOIN orgs o ON o.id = "
+                     "b.org_id WHERE b.org_id = %lld", w.partner);
     ck_assert_str_eq(name, "1");
     free(name);
     ck_assert_int_gt(sql_int("SELECT COUNT(*) FROM jobs WHERE kind = 'nginx.generate'"), 0);
@@ -365,8 +293,8 @@ START_TEST(test_enable_starts_the_prorated_subscription_and_the_subdomain)
     ck_assert_int_eq(r.status, 409);
     assert_body_has(&r, "already on");
     http_resp_free(&r);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM whitelabel_subscriptions WHERE org_id = %lld",
-                          w.partner), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM whitelabel_subscriptions WHERE org_id = %lld",
+                             w.partner), 1);
     ck_assert_int_eq(events(w.partner, "Enable White Label", "Failed"), 1);
     free(action);
     free(page);
@@ -397,10 +325,10 @@ START_TEST(test_a_reserved_malformed_or_taken_subdomain_is_refused)
     ck_assert_int_eq(r.status, 409);
     assert_body_has(&r, "already taken");
     http_resp_free(&r);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM whitelabel_subscriptions WHERE org_id = %lld",
-                          b.partner), 0);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM hostnames WHERE org_id = %lld", b.partner), 0);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM hostnames WHERE hostname = '%s'", a.host), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM whitelabel_subscriptions WHERE org_id = %lld",
+                             b.partner), 0);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM hostnames WHERE org_id = %lld", b.partner), 0);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM hostnames WHERE hostname = '%s'", a.host), 1);
     ck_assert_int_eq(events(b.partner, "Enable White Label", "Failed"),
                      (long long)(sizeof(bad) / sizeof(bad[0])) + 1);
     free(action);
@@ -467,8 +395,8 @@ START_TEST(test_brand_checks_contrast_and_images_from_their_bytes)
     assert_body_has(&r, "contrast ratio of 1.07:1");
     assert_body_has(&r, "value=\"#ffff00\"");          /* the form keeps what was sent */
     http_resp_free(&r);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND "
-                          "primary_color IS NULL", w.partner), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND "
+                             "primary_color IS NULL", w.partner), 1);
 
     /* A PNG named and labelled as a GIF: the bytes decide. */
     brand_texts(&m, "save", "#1F4E79");
@@ -477,14 +405,14 @@ START_TEST(test_brand_checks_contrast_and_images_from_their_bytes)
     mp_post(&w.b, page, &m, &r);
     assert_redirect(&r, page);
     http_resp_free(&r);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND portal_name = "
-                          "'Acme Cloud' AND primary_color = '#1f4e79' AND accent_color = "
-                          "'#8a4b00' AND logo_light_type = 'image/png' AND LENGTH(logo_light) = "
-                          "%zu AND LOCATE('secret-metadata', logo_light) = 0 AND favicon IS "
-                          "NULL AND support_url = 'https://help.acme.example/' AND revision = 2",
-                          w.partner, stripped), 1);
-    char *meta = sqls("SELECT metadata FROM audit_events WHERE org_id = %lld AND action = "
-                      "'Update Branding' AND status = 'Success'", w.partner);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND portal_name = "
+                             "'Acme Cloud' AND primary_color = '#1f4e79' AND accent_color = "
+                             "'#8a4b00' AND logo_light_type = 'image/png' AND LENGTH(logo_light) = "
+                             "%zu AND LOCATE('secret-metadata', logo_light) = 0 AND favicon IS "
+                             "NULL AND support_url = 'https://help.acme.example/' AND revision = 2",
+                             w.partner, stripped), 1);
+    char *meta = sql("SELECT metadata FROM audit_events WHERE org_id = %lld AND action = "
+                     "'Update Branding' AND status = 'Success'", w.partner);
     ck_assert_msg(strstr(meta, "\"image/png\"") && strstr(meta, "\"bytes\"") &&
                   strstr(meta, "#1f4e79") && strstr(meta, "\"before\"") &&
                   !strstr(meta, "iVBOR"), "metadata: %s", meta);
@@ -502,14 +430,14 @@ START_TEST(test_brand_checks_contrast_and_images_from_their_bytes)
              "DOCTYPE");
     post_svg(&w, page, "<svg xmlns=\"http://www.w3.org/2000/svg\"><foreignObject><p>x</p>"
              "</foreignObject></svg>", 422, "foreignObject");
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND logo_dark IS "
-                          "NULL AND revision = 2", w.partner), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND logo_dark IS "
+                             "NULL AND revision = 2", w.partner), 1);
     ck_assert_int_ge(events(w.partner, "Update Branding", "Failed"), 7);
 
     post_svg(&w, page, clean_svg, 303, NULL);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND logo_dark_type "
-                          "= 'image/svg+xml' AND LENGTH(logo_dark) = %zu AND LENGTH(logo_light) "
-                          "= %zu AND revision = 3", w.partner, strlen(clean_svg), stripped), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND logo_dark_type "
+                             "= 'image/svg+xml' AND LENGTH(logo_dark) = %zu AND LENGTH(logo_light) "
+                             "= %zu AND revision = 3", w.partner, strlen(clean_svg), stripped), 1);
     open_page(&w.b, page, &r);
     assert_body_has(&r, "The brand is saved (revision 3)");
     http_resp_free(&r);
@@ -527,7 +455,7 @@ START_TEST(test_preview_applies_unsaved_colours_and_writes_nothing)
 
     world_make(&w, "wlpv", true);
     char *page = path_of("/orgs/%lld/branding", w.partner);
-    long long rev = sqlf("SELECT revision FROM brands WHERE org_id = %lld", w.partner);
+    long long rev = sql_num("SELECT revision FROM brands WHERE org_id = %lld", w.partner);
     brand_texts(&m, "preview", "#0b5394");
     mp_post(&w.b, page, &m, &r);
     ck_assert_int_eq(r.status, 200);
@@ -537,9 +465,9 @@ START_TEST(test_preview_applies_unsaved_colours_and_writes_nothing)
     assert_body_has(&r, "id=\"wl-unsaved\"");
     assert_body_has(&r, "id=\"wl-preview-name\">Acme Cloud<");
     http_resp_free(&r);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND revision = %lld "
-                          "AND primary_color IS NULL AND portal_name <> 'Acme Cloud'", w.partner,
-                          rev), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND revision = %lld "
+                             "AND primary_color IS NULL AND portal_name <> 'Acme Cloud'", w.partner,
+                             rev), 1);
     ck_assert_int_eq(events(w.partner, "Preview Branding", "Success"), 1);
 
     snprintf(url, sizeof(url), "/orgs/%lld/branding/preview.css?primary=%%230b5394&accent=x",
@@ -619,12 +547,12 @@ START_TEST(test_images_are_judged_by_their_structure)
     world_make(&w, "wlim", true);
     char *page = path_of("/orgs/%lld/branding", w.partner);
     post_image(&w, page, "logo_light", jpeg, jlen, 303, NULL);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND logo_light_type "
-                          "= 'image/jpeg' AND LENGTH(logo_light) = %zu AND LOCATE('secret-exif', "
-                          "logo_light) = 0", w.partner, jstrip), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND logo_light_type "
+                             "= 'image/jpeg' AND LENGTH(logo_light) = %zu AND "
+                             "LOCATE('secret-exif', logo_light) = 0", w.partner, jstrip), 1);
     post_image(&w, page, "favicon", ico, ilen, 303, NULL);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND favicon_type = "
-                          "'image/x-icon' AND LENGTH(favicon) = %zu", w.partner, ilen), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND favicon_type = "
+                             "'image/x-icon' AND LENGTH(favicon) = %zu", w.partner, ilen), 1);
 
     /* A JPEG is no favicon; a PNG with a wrong checksum, one cut short,
      * 600 KB of zeros and plain text are no images. */
@@ -636,8 +564,8 @@ START_TEST(test_images_are_judged_by_their_structure)
     memcpy(big, png, 16);
     post_image(&w, page, "logo_dark", big, 600 * 1024, 422, "at most 512 KB");
     post_image(&w, page, "logo_dark", "GIF89a not really", 17, 422, "PNG, JPEG or SVG");
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND logo_dark IS "
-                          "NULL AND favicon_type = 'image/x-icon'", w.partner), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND logo_dark IS "
+                             "NULL AND favicon_type = 'image/x-icon'", w.partner), 1);
 
     /* Remove: the stored favicon goes, the light logo stays. */
     struct mp m = { 0 };
@@ -647,8 +575,8 @@ START_TEST(test_images_are_judged_by_their_structure)
     mp_post(&w.b, page, &m, &r);
     assert_redirect(&r, page);
     http_resp_free(&r);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND favicon IS NULL "
-                          "AND logo_light_type = 'image/jpeg'", w.partner), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND favicon IS NULL "
+                             "AND logo_light_type = 'image/jpeg'", w.partner), 1);
     free(big);
     free(page);
     world_free(&w);
@@ -674,7 +602,7 @@ START_TEST(test_brand_assets_are_public_typed_and_cached_by_revision)
     mp_post(&w.b, page, &m, &r);
     assert_redirect(&r, page);
     http_resp_free(&r);
-    long long rev = sqlf("SELECT revision FROM brands WHERE org_id = %lld", w.partner);
+    long long rev = sql_num("SELECT revision FROM brands WHERE org_id = %lld", w.partner);
 
     snprintf(path, sizeof(path), "/brand/%lld/style.css?v=%lld", w.partner, rev);
     ck_assert_int_eq(http_get(path, &r), 0);           /* no session: public */
@@ -751,7 +679,7 @@ START_TEST(test_asset_headers_replace_the_core_defaults)
     mp_post(&w.b, page, &m, &r);
     assert_redirect(&r, page);
     http_resp_free(&r);
-    long long rev = sqlf("SELECT revision FROM brands WHERE org_id = %lld", w.partner);
+    long long rev = sql_num("SELECT revision FROM brands WHERE org_id = %lld", w.partner);
     char *path = path_of("/brand/%lld/logo/dark?v=%lld", w.partner, rev);
     ck_assert_int_eq(http_get(path, &r), 0);
     ck_assert_int_eq(r.status, 200);
@@ -809,13 +737,13 @@ START_TEST(test_a_custom_domain_shows_its_dns_records_and_cannot_be_claimed_twic
     open_page(&w.b, page, &r);
     http_resp_free(&r);
     add_domain(&w, dom, 303, NULL);
-    char *token = sqls("SELECT verification_token FROM hostnames WHERE hostname = '%s' AND "
-                       "org_id = %lld AND kind = 'custom' AND verified_at IS NULL", dom,
-                       w.partner);
+    char *token = sql("SELECT verification_token FROM hostnames WHERE hostname = '%s' AND "
+                      "org_id = %lld AND kind = 'custom' AND verified_at IS NULL", dom,
+                      w.partner);
     ck_assert_uint_eq(strlen(token), 43);
-    ck_assert_int_gt(sqlf("SELECT COUNT(*) FROM jobs WHERE kind = 'whitelabel.verify' AND "
-                          "JSON_VALUE(payload, '$.hostname_id') = (SELECT id FROM hostnames "
-                          "WHERE hostname = '%s')", dom), 0);
+    ck_assert_int_gt(sql_num("SELECT COUNT(*) FROM jobs WHERE kind = 'whitelabel.verify' AND "
+                             "JSON_VALUE(payload, '$.hostname_id') = (SELECT id FROM hostnames "
+                             "WHERE hostname = '%s')", dom), 0);
     open_page(&w.b, page, &r);
     snprintf(want, sizeof(want), "<code>_portal-verification.%s</code></td><td><code "
              "class=\"pt-txt-token\">%s</code>", dom, token);
@@ -841,14 +769,14 @@ START_TEST(test_a_custom_domain_shows_its_dns_records_and_cannot_be_claimed_twic
     add_domain(&other, "localhost", 422, NULL);
     add_domain(&other, "bad_host!.example", 422, NULL);
     add_domain(&other, "*.example.com", 422, NULL);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM hostnames WHERE org_id = %lld AND kind = "
-                          "'custom'", other.partner), 0);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM hostnames WHERE hostname = '%s'", dom), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM hostnames WHERE org_id = %lld AND kind = "
+                             "'custom'", other.partner), 0);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM hostnames WHERE hostname = '%s'", dom), 1);
     ck_assert_int_eq(events(other.partner, "Add Domain", "Failed"), 7);
     ck_assert_int_eq(events(w.partner, "Add Domain", "Success"), 1);
 
     /* Another organisation's domain id is not ours to remove. */
-    long long id = sqlf("SELECT id FROM hostnames WHERE hostname = '%s'", dom);
+    long long id = sql_num("SELECT id FROM hostnames WHERE hostname = '%s'", dom);
     snprintf(want, sizeof(want), "/orgs/%lld/domains/%lld/remove", other.partner, id);
     post_form(&other.b, want, &r, NULL);
     ck_assert_int_eq(r.status, 404);
@@ -857,7 +785,7 @@ START_TEST(test_a_custom_domain_shows_its_dns_records_and_cannot_be_claimed_twic
     post_form(&w.b, want, &r, NULL);
     assert_redirect(&r, page);
     http_resp_free(&r);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM hostnames WHERE hostname = '%s'", dom), 0);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM hostnames WHERE hostname = '%s'", dom), 0);
     ck_assert_int_eq(events(w.partner, "Remove Domain", "Success"), 1);
     free(upper);
     free(token);
@@ -887,8 +815,8 @@ START_TEST(test_domains_need_white_label_and_a_partner)
     post_form(&w.b, path, &r, "slug", "customer-slug", NULL);
     ck_assert_int_eq(r.status, 409);
     http_resp_free(&r);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM whitelabel_subscriptions WHERE org_id = %lld",
-                          cust), 0);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM whitelabel_subscriptions WHERE org_id = %lld",
+                             cust), 0);
     ck_assert_int_eq(events(cust, "Enable White Label", "Failed"), 1);
 
     /* A customer's own administrator does not hold the permission at all. */
@@ -941,8 +869,8 @@ static void check_now(struct world *w, long long id)
 
 static long long failed_checks(long long id, const char *says)
 {
-    return sqlf("SELECT COUNT(*) FROM audit_events WHERE action = 'Verify Domain' AND status = "
-                "'Failed' AND resource_id = '%lld' AND description LIKE '%%%s%%'", id, says);
+    return sql_num("SELECT COUNT(*) FROM audit_events WHERE action = 'Verify Domain' AND status = "
+                   "'Failed' AND resource_id = '%lld' AND description LIKE '%%%s%%'", id, says);
 }
 
 static bool file_has(const char *path, const char *needle)
@@ -977,21 +905,21 @@ START_TEST(test_the_verification_job_reads_the_txt_record_through_the_resolver)
     http_resp_free(&r);
     add_domain(&w, good, 303, NULL);
     add_domain(&w, bad, 303, NULL);
-    long long gid = sqlf("SELECT id FROM hostnames WHERE hostname = '%s'", good);
-    long long bid = sqlf("SELECT id FROM hostnames WHERE hostname = '%s'", bad);
-    char *token = sqls("SELECT verification_token FROM hostnames WHERE id = %lld", gid);
+    long long gid = sql_num("SELECT id FROM hostnames WHERE hostname = '%s'", good);
+    long long bid = sql_num("SELECT id FROM hostnames WHERE hostname = '%s'", bad);
+    char *token = sql("SELECT verification_token FROM hostnames WHERE id = %lld", gid);
 
     /* No record yet: the check fails, and says so on the page. */
     open_page(&w.b, page, &r);
     check_now(&w, gid);
     http_resp_free(&r);
-    ck_assert_msg(wait_for(30, "SELECT COUNT(*) FROM audit_events WHERE action = 'Verify "
-                           "Domain' AND status = 'Failed' AND resource_id = '%lld'", gid) > 0,
+    ck_assert_msg(sql_wait("1", 30, "SELECT COUNT(*) > 0 FROM audit_events WHERE action = "
+                           "'Verify Domain' AND status = 'Failed' AND resource_id = '%lld'", gid),
                   "no failed check of %s", good);
     snprintf(name, sizeof(name), "_portal-verification.%s", good);
     ck_assert_int_ge(failed_checks(gid, name), 1);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM hostnames WHERE id = %lld AND verified_at IS "
-                          "NULL", gid), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM hostnames WHERE id = %lld AND verified_at IS "
+                             "NULL", gid), 1);
     open_page(&w.b, page, &r);
     assert_body_has(&r, "data-role=\"last-check\">Last check");
     http_resp_free(&r);
@@ -1000,20 +928,20 @@ START_TEST(test_the_verification_job_reads_the_txt_record_through_the_resolver)
     snprintf(name, sizeof(name), "_portal-verification.%s.", bad);
     ck_assert_int_eq(challtest("set-txt", name, "not-the-token"), 0);
     check_now(&w, bid);
-    ck_assert_msg(wait_for(30, "SELECT COUNT(*) FROM audit_events WHERE action = 'Verify "
-                           "Domain' AND status = 'Failed' AND resource_id = '%lld' AND "
-                           "description LIKE '%%does not hold%%'", bid) > 0,
+    ck_assert_msg(sql_wait("1", 30, "SELECT COUNT(*) > 0 FROM audit_events WHERE action = "
+                           "'Verify Domain' AND status = 'Failed' AND resource_id = '%lld' AND "
+                           "description LIKE '%%does not hold%%'", bid),
                   "no failed check of %s with a wrong token", bad);
 
     /* The right one: verified, announced, and in nginx's file. */
     snprintf(name, sizeof(name), "_portal-verification.%s.", good);
     ck_assert_int_eq(challtest("set-txt", name, token), 0);
     check_now(&w, gid);
-    ck_assert_msg(wait_for(30, "SELECT COUNT(*) FROM hostnames WHERE id = %lld AND "
-                           "verified_at IS NOT NULL", gid) > 0, "%s was not verified", good);
+    ck_assert_msg(sql_wait("1", 30, "SELECT COUNT(*) > 0 FROM hostnames WHERE id = %lld AND "
+                           "verified_at IS NOT NULL", gid), "%s was not verified", good);
     ck_assert_int_eq(events(w.partner, "Verify Domain", "Success"), 1);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM hostnames WHERE id = %lld AND verified_at IS "
-                          "NULL", bid), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM hostnames WHERE id = %lld AND verified_at IS "
+                             "NULL", bid), 1);
     open_page(&w.b, page, &r);
     snprintf(name, sizeof(name), "id=\"domain-%lld\" data-state=\"verified\"", gid);
     assert_body_has(&r, name);
@@ -1048,7 +976,7 @@ START_TEST(test_disable_credits_the_month_releases_hostnames_and_keeps_the_brand
     open_page(&w.b, page, &r);
     http_resp_free(&r);
     add_domain(&w, dom, 303, NULL);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM hostnames WHERE org_id = %lld", w.partner), 2);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM hostnames WHERE org_id = %lld", w.partner), 2);
 
     char *action = path_of("/orgs/%lld/whitelabel/disable", w.partner);
     open_page(&w.b, page, &r);
@@ -1060,20 +988,20 @@ START_TEST(test_disable_credits_the_month_releases_hostnames_and_keeps_the_brand
     post_form(&w.b, action, &r, NULL);                  /* not confirmed */
     ck_assert_int_eq(r.status, 422);
     http_resp_free(&r);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM hostnames WHERE org_id = %lld", w.partner), 2);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM hostnames WHERE org_id = %lld", w.partner), 2);
     post_form(&w.b, action, &r, "confirm", "yes", NULL);
     assert_redirect(&r, page);
     http_resp_free(&r);
 
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM whitelabel_subscriptions WHERE org_id = %lld "
-                          "AND status = 'ended' AND ended IS NOT NULL AND credit_cents = %lld "
-                          "AND ended_by = %lld", w.partner, prorated(false), w.admin), 1);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM hostnames WHERE org_id = %lld", w.partner), 0);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND portal_name = "
-                          "'Acme Cloud'", w.partner), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM whitelabel_subscriptions WHERE org_id = %lld "
+                             "AND status = 'ended' AND ended IS NOT NULL AND credit_cents = %lld "
+                             "AND ended_by = %lld", w.partner, prorated(false), w.admin), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM hostnames WHERE org_id = %lld", w.partner), 0);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND portal_name = "
+                             "'Acme Cloud'", w.partner), 1);
     ck_assert_int_eq(events(w.partner, "Disable White Label", "Success"), 1);
-    char *meta = sqls("SELECT metadata FROM audit_events WHERE org_id = %lld AND action = "
-                      "'Disable White Label' AND status = 'Success'", w.partner);
+    char *meta = sql("SELECT metadata FROM audit_events WHERE org_id = %lld AND action = "
+                     "'Disable White Label' AND status = 'Success'", w.partner);
     ck_assert_msg(strstr(meta, dom) && strstr(meta, w.host), "%s", meta);
     free(meta);
     open_page(&w.b, page, &r);
@@ -1136,8 +1064,8 @@ START_TEST(test_only_the_operator_assigns_a_template_set)
     post_form(&op, action, &r, "template_set", "default", NULL);
     assert_redirect(&r, page);
     http_resp_free(&r);
-    ck_assert_int_eq(sqlf("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND template_set IS "
-                          "NULL AND revision = 2", w.partner), 1);
+    ck_assert_int_eq(sql_num("SELECT COUNT(*) FROM brands WHERE org_id = %lld AND template_set IS "
+                             "NULL AND revision = 2", w.partner), 1);
     ck_assert_int_eq(events(w.partner, "Assign Template Set", "Success"), 1);
     free(email);
     free(action);
@@ -1202,12 +1130,8 @@ static void resolver_restore(long size)
 
 int main(void)
 {
-    if (auth_client_init() != 0) {
-        fprintf(stderr, "check_whitelabel: PT_TEST_BASE_URL unset: run it from scripts/dev "
-                        "test\n");
+    if (suite_init("check_whitelabel") != 0)
         return 77;
-    }
-    curl_global_init(CURL_GLOBAL_ALL);
     /* Next to the stack's own port, so that side-by-side runs never meet. */
     const char *colon = strrchr(http_base(), ':');
     int base = colon ? atoi(colon + 1) : 18080;
@@ -1233,15 +1157,11 @@ int main(void)
     tcase_add_checked_fixture(tc, unlock_client_address, NULL);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int rc = run_suite(s);
     resolver_restore(conf_size);
     if (dns > 0) {
         kill(dns, SIGTERM);
         waitpid(dns, NULL, 0);
     }
-    curl_global_cleanup();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rc;
 }

@@ -6,21 +6,28 @@
  *                                          search, newest first, keyset pages
  *   GET /orgs/{org}/activity/{event}       one event in full
  *   GET /orgs/{org}/activity/export        the filtered view as CSV (export.c)
+ *   GET /orgs/{org}/activity/stream        JSON lines for SIEM collectors
+ *                                          (stream.c)
+ *   GET|POST /orgs/{org}/activity/retention  how long events are kept
+ *                                          (retention.c, and its daily job)
+ *   GET /profile/activity                  the signed-in user's own events
+ *                                          (profile.c)
+ *   GET /activity                          the navigation's link: the log of
+ *                                          the actor's own organisation
  *
  * Each has its /api/v1 twin (the same view as JSON).  Scope is the
- * organisation itself, or with subtree=1 its whole subtree; the core has
+ * organisation itself, or with subtree=1 its whole subtree, and the events
+ * without an organisation that concern its members (audit.h); the core has
  * already checked that the actor holds the permission on the organisation
  * (a membership at an ancestor counts), so an event outside that scope is
- * simply not there (404).  Events written pt_audit_log stores with no
- * organisation are not shown here yet.
+ * simply not there (404).
  */
 #include "audit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-/* 400 with the message: the form again on a page, problem+json on the API. */
-static int audit_bad_request(struct pt_req *r, json_t *view, const char *why)
+int audit_bad_request(struct pt_req *r, json_t *view, const char *why)
 {
     if (pt_req_is_api(r))
         return pt_error(r, 400, why);
@@ -29,11 +36,11 @@ static int audit_bad_request(struct pt_req *r, json_t *view, const char *why)
     return 400;
 }
 
-static int audit_org(struct pt_req *r, json_t *view, int64_t org)
+/* The path's organisation into the view and f->root; 0 or the status sent. */
+static int audit_org(struct pt_req *r, json_t *view, struct audit_filter *f)
 {
     json_t *row;
-    int rc = pt_db_query_one(r, "SELECT id, name FROM orgs WHERE id = ?",
-                             PT_ARGS(PT_ARG_INT(org)), &row);
+    int rc = audit_scope(r, f, &row);
 
     if (rc == PT_ENOTFOUND)
         return pt_error(r, 404, "There is no such organisation.");
@@ -43,33 +50,23 @@ static int audit_org(struct pt_req *r, json_t *view, int64_t org)
     return 0;
 }
 
-static int audit_summary(struct pt_req *r, json_t *view, const struct audit_filter *f)
-{
-    struct pt_db_arg args[AUDIT_ARGS_MAX];
-    size_t n = audit_filter_args(f, args);
-    json_t *row;
-
-    args[n] = (struct pt_db_arg){ .type = PT_DB_END };
-    if (pt_db_query_one(r, "SELECT COUNT(*) AS total,"
-            " CAST(COALESCE(SUM(e.status = 'Success'), 0) AS SIGNED) AS success,"
-            " CAST(COALESCE(SUM(e.status = 'Failed'), 0) AS SIGNED) AS failed,"
-            " CAST(COALESCE(SUM(e.status = 'Pending'), 0) AS SIGNED) AS pending"
-            AUDIT_FROM_WHERE, args, &row) != 0)
-        return PT_EDB;
-    json_object_set(view, "summary", row);
-    return 0;
-}
-
 /* One page of events, newest first; next_before/next_url when there are more. */
 static int audit_page(struct pt_req *r, json_t *view, const struct audit_filter *f,
                       const char *query)
 {
-    struct pt_db_arg args[AUDIT_ARGS_MAX];
-    json_t *rows, *row;
-    size_t i;
+    struct audit_window win = { AUDIT_NEWEST_FIRST, f->before, 0, AUDIT_PAGE_SIZE + 1 };
+    json_t *rows, *row, *newest;
+    size_t i, n;
 
-    audit_page_args(f, f->before, AUDIT_PAGE_SIZE + 1, args);
-    if (pt_db_query(r, AUDIT_PAGE_SQL, args, &rows) != 0)
+    if (audit_newest(r, f, &newest) != 0)
+        return PT_EDB;
+    json_object_set(view, "summary", audit_summary(r, newest));
+    /* The first page is the head of the newest ones; a later page has its
+     * own window. */
+    n = json_array_size(newest);
+    if (f->before > 0 ? audit_select(r, f, AUDIT_COLUMNS, &win, &rows) != 0
+                      : audit_by_ids(r, AUDIT_COLUMNS, newest,
+                                     n > AUDIT_PAGE_SIZE ? AUDIT_PAGE_SIZE + 1 : n, &rows) != 0)
         return PT_EDB;
     if (json_array_size(rows) > AUDIT_PAGE_SIZE) {
         json_array_remove(rows, AUDIT_PAGE_SIZE);
@@ -81,11 +78,43 @@ static int audit_page(struct pt_req *r, json_t *view, const struct audit_filter 
             "/orgs/%lld/activity?%s%sbefore=%lld", (long long)f->org, query,
             *query ? "&" : "", (long long)last)));
     }
-    json_array_foreach(rows, i, row)
+    json_array_foreach(rows, i, row) {
         json_object_set_new(row, "href", json_string(pt_printf(r, "/orgs/%lld/activity/%lld",
             (long long)f->org, (long long)json_integer_value(json_object_get(row, "id")))));
+        if (json_is_string(json_object_get(row, "impersonator")))
+            json_object_set_new(row, "impersonated", json_true());
+    }
     json_object_set(view, "events", rows);
+    if (json_array_size(rows) == 0)
+        json_object_set_new(view, "events_empty", json_true());
     return 0;
+}
+
+/* The links the actor may follow from the page: export, retention settings. */
+static void audit_links(struct pt_req *r, json_t *view, const struct audit_filter *f,
+                        const char *query)
+{
+    int64_t days = audit_retention_days(r, f->org);
+
+    if (days > 0) {
+        json_object_set_new(view, "retention_days", json_integer(days));
+        json_object_set_new(view, "has_retention", json_true());
+    }
+    if (pt_can(r, "audit.export", f->org)) {
+        json_object_set_new(view, "can_export", json_true());
+        json_object_set_new(view, "export_url", json_string(pt_printf(r,
+            "/orgs/%lld/activity/export%s%s", (long long)f->org, *query ? "?" : "", query)));
+    }
+    if (pt_can(r, "audit.retention", f->org)) {
+        json_object_set_new(view, "can_retention", json_true());
+        json_object_set_new(view, "retention_url", json_string(pt_printf(r,
+            "/orgs/%lld/activity/retention", (long long)f->org)));
+    }
+    if (f->before > 0) {
+        json_object_set_new(view, "has_first", json_true());
+        json_object_set_new(view, "first_url", json_string(pt_printf(r,
+            "/orgs/%lld/activity%s%s", (long long)f->org, *query ? "?" : "", query)));
+    }
 }
 
 static int audit_list(struct pt_req *r, json_t *view)
@@ -95,7 +124,7 @@ static int audit_list(struct pt_req *r, json_t *view)
     const char *query;
     int rc;
 
-    if ((rc = audit_org(r, view, pt_req_param_int(r, "org"))) != 0)
+    if ((rc = audit_org(r, view, &f)) != 0)
         return rc;
     json_object_set(view, "filter", audit_filter_json(r, &f));
     json_object_set_new(view, "page_url", json_string(pt_printf(r, "/orgs/%lld/activity",
@@ -104,26 +133,42 @@ static int audit_list(struct pt_req *r, json_t *view)
         return audit_bad_request(r, view, why);
     if ((query = audit_filter_query(r, &f)) == NULL)
         return pt_error(r, 500, "Out of memory.");
-    if (audit_summary(r, view, &f) != 0 || audit_page(r, view, &f, query) != 0)
-        return pt_error(r, 500, "The activity log could not be read.");
+    if (audit_page(r, view, &f, query) != 0)
+        /* A keyword search stopped at its time limit is the usual cause. */
+        return f.q_like ? pt_error(r, 503, "The search took too long: choose a date range or "
+                                   "another filter to narrow it, then search again.")
+                        : pt_error(r, 500, "The activity log could not be read.");
     json_object_set_new(view, "query", json_string(query));
-    if (pt_can(r, "audit.export", f.org)) {
-        json_object_set_new(view, "can_export", json_true());
-        json_object_set_new(view, "export_url", json_string(pt_printf(r,
-            "/orgs/%lld/activity/export%s%s", (long long)f.org, *query ? "?" : "", query)));
-    }
-    if (f.before > 0) {
-        json_object_set_new(view, "has_first", json_true());
-        json_object_set_new(view, "first_url", json_string(pt_printf(r,
-            "/orgs/%lld/activity%s%s", (long long)f.org, *query ? "?" : "", query)));
-    }
+    audit_links(r, view, &f, query);
     return 200;
+}
+
+/* GET /activity (the navigation's link): the activity log of the first
+ * organisation, nearest the root, where the actor may read it. */
+static int audit_home(struct pt_req *r, json_t *view)
+{
+    int64_t home = pt_req_home_org(r);
+    json_t *rows, *row;
+    size_t i;
+
+    (void)view;
+    if (home > 0 && pt_can(r, "audit.view", home))
+        return pt_redirect(r, pt_printf(r, "/orgs/%lld/activity?subtree=1", (long long)home));
+    if (pt_db_query(r, "SELECT m.org_id FROM memberships m JOIN orgs o ON o.id = m.org_id"
+                    " WHERE m.user_id = ? ORDER BY o.parent_id IS NOT NULL, m.created, m.org_id",
+                    PT_ARGS(PT_ARG_INT(pt_req_user_id(r))), &rows) != 0)
+        return pt_error(r, 500, "The activity log could not be read.");
+    json_array_foreach(rows, i, row) {
+        json_int_t org = json_integer_value(json_object_get(row, "org_id"));
+        if (pt_can(r, "audit.view", org))
+            return pt_redirect(r, pt_printf(r, "/orgs/%lld/activity?subtree=1", (long long)org));
+    }
+    return pt_error(r, 404, "You cannot read the activity log of any organisation.");
 }
 
 /* ---- one event ------------------------------------------------------------------------ */
 
-/* The stored metadata (JSON text) pretty-printed, or NULL. */
-static void audit_metadata_pretty(struct pt_req *r, json_t *ev)
+void audit_metadata_pretty(struct pt_req *r, json_t *ev)
 {
     const char *text = json_string_value(json_object_get(ev, "metadata"));
     json_t *doc = text ? json_loads(text, 0, NULL) : NULL;
@@ -141,12 +186,17 @@ static void audit_metadata_pretty(struct pt_req *r, json_t *ev)
 
 static int audit_detail(struct pt_req *r, json_t *view)
 {
-    int64_t org = pt_req_param_int(r, "org"), id = pt_req_param_int(r, "event");
+    struct audit_filter f = { .org = pt_req_param_int(r, "org") };
+    int64_t id = pt_req_param_int(r, "event");
     json_t *ev;
     int rc;
 
-    if ((rc = audit_org(r, view, org)) != 0)
+    if ((rc = audit_org(r, view, &f)) != 0)
         return rc;
+    if ((rc = audit_in_scope(r, f.org, f.root, id)) == 0)
+        return pt_error(r, 404, "There is no such event in this organisation's activity log.");
+    if (rc < 0)
+        return pt_error(r, 500, "The activity log could not be read.");
     rc = pt_db_query_one(r, "SELECT e.id, e.org_id, o.name AS org_name,"
         " DATE_FORMAT(e.created, '%Y-%m-%d %H:%i:%s.%f') AS created,"
         " e.actor_user_id, u.email AS user_email, u.full_name AS user_name,"
@@ -155,12 +205,11 @@ static int audit_detail(struct pt_req *r, json_t *view)
         " e.category, e.action, e.status, e.resource_type, e.resource_id,"
         " e.resource_name, e.description, e.ip, e.user_agent, e.request_id, e.metadata"
         " FROM audit_events e"
-        " JOIN org_closure c ON c.descendant = e.org_id AND c.ancestor = ?"
         " LEFT JOIN orgs o ON o.id = e.org_id"
         " LEFT JOIN users u ON u.id = e.actor_user_id"
         " LEFT JOIN users iu ON iu.id = e.impersonator_id"
         " LEFT JOIN users su ON su.id = e.subject_user_id"
-        " WHERE e.id = ?", PT_ARGS(PT_ARG_INT(org), PT_ARG_INT(id)), &ev);
+        " WHERE e.id = ?", PT_ARGS(PT_ARG_INT(id)), &ev);
     if (rc == PT_ENOTFOUND)
         return pt_error(r, 404, "There is no such event in this organisation's activity log.");
     if (rc != 0)
@@ -174,35 +223,64 @@ static int audit_detail(struct pt_req *r, json_t *view)
     audit_metadata_pretty(r, ev);
     json_object_set(view, "event", ev);
     json_object_set_new(view, "back_url", json_string(pt_printf(r, "/orgs/%lld/activity",
-                                                                (long long)org)));
+                                                                (long long)f.org)));
     return 200;
 }
 
 /* ---- the descriptor ------------------------------------------------------------------- */
 
 static const struct pt_route audit_routes[] = {
+    { .methods = PT_GET, .pattern = "/activity", .permission = "audit.view",
+      .handler = audit_home, .template = "audit/list.tpl", .title = "Activity log" },
     { .methods = PT_GET, .pattern = "/orgs/{org:int}/activity",
       .permission = "audit.view", .org_param = "org", .handler = audit_list,
       .template = "audit/list.tpl", .title = "Activity log" },
     { .methods = PT_GET, .pattern = "/orgs/{org:int}/activity/export",
       .permission = "audit.export", .org_param = "org", .handler = audit_export,
       .template = "audit/list.tpl", .title = "Activity log" },
+    { .methods = PT_GET, .pattern = "/orgs/{org:int}/activity/stream",
+      .permission = "audit.export", .org_param = "org", .handler = audit_stream,
+      .flags = PT_ROUTE_API_ONLY },
+    { .methods = PT_GET | PT_POST, .pattern = "/orgs/{org:int}/activity/retention",
+      .permission = "audit.retention", .org_param = "org", .handler = audit_retention_page,
+      .template = "audit/retention.tpl", .title = "Activity log retention" },
     { .methods = PT_GET, .pattern = "/orgs/{org:int}/activity/{event:int}",
       .permission = "audit.view", .org_param = "org", .handler = audit_detail,
       .template = "audit/event.tpl", .title = "Activity event" },
+    { .methods = PT_GET, .pattern = "/profile/activity", .permission = PT_PERM_AUTHENTICATED,
+      .handler = audit_profile, .template = "audit/profile.tpl", .title = "My activity" },
     { 0 }
 };
 
 static const struct pt_permission audit_permissions[] = {
-    { .key = "audit.view", .category = "Activity Logs",
-      .label = "View the activity log" },
-    { .key = "audit.export", .category = "Activity Logs",
-      .label = "Export the activity log as CSV" },
+    { .key = "audit.view", .category = AUDIT_CATEGORY,
+      .label = "View the activity log", .roles = PT_ROLES_ADMINS },
+    { .key = "audit.export", .category = AUDIT_CATEGORY,
+      .label = "Export the activity log as CSV or a feed", .roles = PT_ROLES_ADMINS },
+    { .key = "audit.retention", .category = AUDIT_CATEGORY,
+      .label = "Choose how long the activity log is kept", .roles = PT_ROLES_ADMINS },
     { 0 }
 };
 
 static const struct pt_audit_type audit_audit_types[] = {
-    { "Activity Logs", "Export Logs" },
+    { AUDIT_CATEGORY, "Export Logs" },
+    { AUDIT_CATEGORY, "Update Retention" },
+    { AUDIT_CATEGORY, "Apply Retention" },
+    { 0 }
+};
+
+static const struct pt_job_kind audit_jobs[] = {
+    { .kind = "audit.retention", .run = audit_retention_job, .max_attempts = 3 },
+    { 0 }
+};
+
+static const struct pt_schedule audit_schedules[] = {
+    { .kind = "audit.retention", .when = "daily 03:00" },
+    { 0 }
+};
+
+static const struct pt_nav_item audit_nav[] = {
+    { .label = "Activity", .href = "/activity", .permission = "audit.view", .order = 80 },
     { 0 }
 };
 
@@ -212,4 +290,7 @@ const struct portal_module audit_module = {
     .routes = audit_routes,
     .permissions = audit_permissions,
     .audit_types = audit_audit_types,
+    .jobs = audit_jobs,
+    .schedules = audit_schedules,
+    .nav = audit_nav,
 };

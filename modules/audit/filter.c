@@ -1,8 +1,8 @@
 /*
  * filter.c — the activity log's filter: read from the query string and
- * checked (a bad date is a 400 that says which field, never a crash), bound
- * as arguments of one fixed statement, and written back as a query string
- * for the next page and export links.  No SQL is ever built from it.
+ * checked (a bad date is a 400 that says which field, never a crash), and
+ * written back as a query string for the next page and export links.  Its
+ * values reach SQL only as bound arguments (query.c).
  */
 #include "audit.h"
 
@@ -125,33 +125,6 @@ const char *audit_filter_parse(struct pt_req *r, struct audit_filter *f)
     if (f->q && (f->q_like = audit_like(r, f->q)) == NULL)
         return "Out of memory.";
     return NULL;
-}
-
-size_t audit_filter_args(const struct audit_filter *f, struct pt_db_arg *a)
-{
-    const char *pairs[] = { f->category, f->status, f->action, f->user, f->from, f->to };
-    size_t n = 0;
-
-    a[n++] = PT_ARG_INT(f->org);
-    a[n++] = PT_ARG_INT(f->subtree ? 1 : 0);
-    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
-        a[n++] = PT_ARG_STR(pairs[i]);
-        a[n++] = PT_ARG_STR(pairs[i]);
-    }
-    for (int i = 0; i < 4; i++)
-        a[n++] = PT_ARG_STR(f->q_like);
-    return n;
-}
-
-void audit_page_args(const struct audit_filter *f, int64_t before, int64_t limit,
-                     struct pt_db_arg *a)
-{
-    size_t n = audit_filter_args(f, a);
-
-    a[n++] = before > 0 ? PT_ARG_INT(before) : PT_ARG_NULL;
-    a[n++] = before > 0 ? PT_ARG_INT(before) : PT_ARG_NULL;
-    a[n++] = PT_ARG_INT(limit);
-    a[n] = (struct pt_db_arg){ .type = PT_DB_END };
 }
 
 /* s percent-encoded (RFC 3986 unreserved characters kept). */

@@ -7,7 +7,11 @@
   resource_name, description, ip, href}], next_url (more events),
   first_url (back to the newest), export_url; has_next, has_first,
   can_export (booleans: ctemplate shows no section for a string);
-  error, has_error (a filter value that was refused).
+  summary.capped (boolean): more events than the counts cover;
+  error, has_error (a filter value that was refused); has_retention,
+  retention_days, can_retention, retention_url (how long events are
+  kept).  An event's impersonator (with impersonated, a boolean): who had
+  opened the actor's account.
 }}{{>HEAD}}
 {{#org}}<h1 class="h3 mb-2">Activity log of {{name}}</h1>{{/org}}
 <p class="text-muted">Who did what, to what, from where, and whether it worked. Times are UTC.</p>
@@ -44,16 +48,17 @@
 <div class="col"><div class="card card-body"><div class="small text-muted">Success</div><div class="fs-4" id="count-success">{{success}}</div></div></div>
 <div class="col"><div class="card card-body"><div class="small text-muted">Failed</div><div class="fs-4" id="count-failed">{{failed}}</div></div></div>
 <div class="col"><div class="card card-body"><div class="small text-muted">Pending</div><div class="fs-4" id="count-pending">{{pending}}</div></div></div>
-<div class="col"><div class="card card-body"><div class="small text-muted">Total</div><div class="fs-4" id="count-total">{{total}}</div></div></div>
+<div class="col"><div class="card card-body"><div class="small text-muted">Total</div><div class="fs-4" id="count-total">{{total}}{{#capped}}+{{/capped}}</div></div></div>
 </div>
-{{/summary}}{{#events_empty}}<p class="text-muted">No events match this filter.</p>
+{{#capped}}<p class="small text-muted" id="count-capped">More than {{total}} events match: the counts above are those of the newest {{total}}. Narrow the dates or filters for exact counts.</p>
+{{/capped}}{{/summary}}{{#events_empty}}<p class="text-muted">No events match this filter.</p>
 {{/events_empty}}<div class="table-responsive">
 <table class="table table-sm align-middle" id="activity-table">
 <thead><tr><th scope="col">Time</th><th scope="col">User</th><th scope="col">Organisation</th><th scope="col">Category</th><th scope="col">Action</th><th scope="col">Resource</th><th scope="col">Status</th><th scope="col">IP</th><th scope="col"><span class="visually-hidden">Details</span></th></tr></thead>
 <tbody>
 {{#events}}<tr>
 <td class="small text-nowrap">{{created}}</td>
-<td class="small">{{user}}</td>
+<td class="small">{{user}}{{#impersonated}}<div class="text-muted">opened by {{impersonator}}</div>{{/impersonated}}</td>
 <td class="small">{{org_name}}</td>
 <td class="small">{{category}}</td>
 <td>{{action}}<div class="small text-muted">{{description}}</div></td>
@@ -69,4 +74,5 @@
 {{#has_first}}<a class="btn btn-sm btn-outline-secondary" href="{{first_url}}">Newest</a>{{/has_first}}
 {{#has_next}}<a class="btn btn-sm btn-outline-secondary" href="{{next_url}}" rel="next" id="next-page">Next page</a>{{/has_next}}
 </nav>
-{{>FOOT}}
+{{#has_retention}}<p class="small text-muted mt-3" id="retention-note">Events are kept for {{retention_days}} days.{{#can_retention}} <a href="{{retention_url}}">Change</a>{{/can_retention}}</p>
+{{/has_retention}}{{>FOOT}}

@@ -158,3 +158,35 @@ pt_db_setup() {
         printf "FLUSH PRIVILEGES;\n"
     } | pt_db_client "$var" || { echo "mariadb: setting up '$db' failed" >&2; return 1; }
 }
+
+# pt_db_grant_app VAR: the application user's table grants, after every
+# `portalctl migrate` (new tables need theirs).  The activity log is
+# append-only for the application (issue 6): SELECT and INSERT on
+# audit_events, nothing more; every other table gets SELECT, INSERT, UPDATE
+# and DELETE by name.  MariaDB cannot take one table out of a database-wide
+# grant, so the database-wide UPDATE and DELETE that pt_db_setup gives (the
+# tables do not exist yet when it runs) are revoked here.  Deleting expired
+# events is the job worker's, on the administrative account
+# (pt_db_admin_exec).  Idempotent.
+pt_db_grant_app() {
+    local var=${1:?pt_db_grant_app: VAR missing} db=${PT_DB_NAME:-portal} hosts host tables t
+    [[ $db =~ ^[a-z][a-z0-9_]*$ ]] || { echo "mariadb: bad PT_DB_NAME '$db'" >&2; return 1; }
+    hosts="localhost"
+    [ -n "${PT_DB_PORT:-}" ] && hosts="localhost 127.0.0.1"
+    tables=$(pt_db_client "$var" -N -B -e "SELECT table_name FROM information_schema.tables
+        WHERE table_schema = '$db' AND table_type = 'BASE TABLE' ORDER BY table_name") ||
+        { echo "mariadb: listing the tables of '$db' failed" >&2; return 1; }
+    {
+        for host in $hosts; do
+            for t in $tables; do
+                [[ $t =~ ^[A-Za-z0-9_]+$ ]] || continue
+                if [ "$t" = audit_events ]; then
+                    printf "GRANT SELECT, INSERT ON \`%s\`.\`%s\` TO 'portal'@'%s';\n" "$db" "$t" "$host"
+                else
+                    printf "GRANT SELECT, INSERT, UPDATE, DELETE ON \`%s\`.\`%s\` TO 'portal'@'%s';\n" "$db" "$t" "$host"
+                fi
+            done
+            printf "REVOKE UPDATE, DELETE ON \`%s\`.* FROM 'portal'@'%s';\n" "$db" "$host"
+        done
+    } | pt_db_client "$var" || { echo "mariadb: granting the application user failed" >&2; return 1; }
+}

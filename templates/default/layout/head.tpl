@@ -40,6 +40,7 @@
 <p class="pt-account-email">{{email}}</p>
 <a class="dropdown-item" href="/profile">Profile</a>
 <a class="dropdown-item" href="/profile/security">Password and two-factor</a>
+<a class="dropdown-item" href="/profile/activity">My activity</a>
 <form method="post" action="/logout">
 <input type="hidden" name="csrf_token" value="{{csrf_token}}">
 <button type="submit" class="dropdown-item">Sign out</button>

@@ -1,4 +1,4 @@
-{{!NOESCAPE nginx has no escaping: fcgi/nginx_gen.c validates every value first (host names, paths, listen addresses, upstream; tests/integration/check_nginx_gen.c). Tags sit at line ends: no stray blank lines.
+{{%AUTOESCAPE context="HTML"}}{{!nginx has no escaping of its own: fcgi/nginx_gen.c validates every value first (host names, paths, listen addresses, upstream; tests/integration/check_nginx_gen.c), and the HTML context is a second net: a quote, angle bracket or ampersand that got through becomes an entity nginx -t refuses, never a directive. Tags sit at line ends: no stray blank lines.
 }}# portal-hosts.conf — one server block per verified partner host name.
 # Written by `portalctl nginx generate` (or the job worker) from
 # templates/nginx/server.conf.tpl, checked with `nginx -t` and swapped in

@@ -178,8 +178,11 @@ static struct pt_brands *brands_get(struct pt_req *r)
     if (w->brands == NULL && (w->brands = calloc(1, sizeof(*w->brands))) == NULL)
         return NULL;
     struct pt_brands *c = w->brands;
-    if (c->version != 0 && now - c->checked < BRAND_CHECK_SECONDS)
-        return c;
+    /* One look a request: r->brand and r->tplset point into the cache, so
+     * it must not be reloaded under them before the request ends. */
+    if (r->brands_seen || (c->version != 0 && now - c->checked < BRAND_CHECK_SECONDS))
+        return c->version ? c : NULL;
+    r->brands_seen = true;
     if (pt_db_query_one(r, "SELECT version FROM cache_versions WHERE name = 'whitelabel'",
                         PT_NOARGS, &row) != 0)
         return c->version ? c : NULL;      /* keep what we had while the database is away */

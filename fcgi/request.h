@@ -51,6 +51,7 @@ struct pt_req {
     const char        *impersonator_name; /* who "opened as" this user, or NULL */
     const struct pt_brand *brand;     /* fcgi/brand.c: NULL is the platform's look */
     bool               brand_resolved;
+    bool               brands_seen;   /* the brand cache was checked in this request */
     bool               unknown_host;  /* neither the platform's nor a verified partner host */
     int64_t            host_org;      /* the organisation a partner host belongs to */
     struct pt_audit_pending *pending_audit;  /* pt_audit_log_always inside a tx */

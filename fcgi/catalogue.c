@@ -89,7 +89,6 @@ int pt_catalogue_sync(const struct pt_config *cfg, const struct pt_modules *mods
         if (rc != 0)
             pt_log_error("%s: the permission catalogue could not be written (%d)", __func__, rc);
     }
-    pt_arena_free(w.arena);
-    pt_db_free(w.db);
+    pt_worker_release(&w);
     return rc;
 }

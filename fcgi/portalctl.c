@@ -107,10 +107,7 @@ static int ctl_open(struct ctl *c)
 
 static void ctl_close(struct ctl *c)
 {
-    pt_db_free(c->w.db);
-    pt_db_free(c->w.admin_db);
-    pt_tplsets_free(c->w.tplsets);
-    pt_arena_free(c->w.arena);
+    pt_worker_release(&c->w);
     pt_config_free(c->cfg);
 }
 

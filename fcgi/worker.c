@@ -99,7 +99,7 @@ static int worker_setup(struct pt_worker *w)
     return run_module_inits(w);
 }
 
-static void worker_teardown(struct pt_worker *w)
+void pt_worker_release(struct pt_worker *w)
 {
     OPENSSL_cleanse(w->key, sizeof(w->key));
     pt_db_free(w->db);
@@ -208,6 +208,6 @@ int pt_worker_run(struct pt_worker *w)
     rc = accept_loop(w, &fr);
     FCGX_Free(&fr, 1);
 out:
-    worker_teardown(w);
+    pt_worker_release(w);
     return rc;
 }

@@ -33,6 +33,9 @@ struct pt_worker {
 
 /* Runs the FastCGI accept loop until stopped or recycled; returns the exit status. */
 int pt_worker_run(struct pt_worker *w);
+/* Frees what a worker (or portalctl, or a test) holds: its database
+ * connections, brand cache, template caches and arena; the key is wiped. */
+void pt_worker_release(struct pt_worker *w);
 /* Set by the SIGTERM handler: finish the current request, then exit. */
 bool pt_worker_stopping(void);
 

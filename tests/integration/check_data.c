@@ -176,9 +176,7 @@ static void fixture_open(struct fixture *f)
 
 static void fixture_close(struct fixture *f)
 {
-    pt_db_free(f->w.db);
-    pt_tplsets_free(f->w.tplsets);
-    pt_arena_free(f->w.arena);
+    pt_worker_release(&f->w);
     pt_config_free(f->cfg);
 }
 

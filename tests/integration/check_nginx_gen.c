@@ -392,8 +392,7 @@ static void suite_cleanup(void)
 static void teardown(void)
 {
     free(sql("DELETE FROM hostnames"));
-    pt_db_free(T.w.db);
-    pt_arena_free(T.w.arena);
+    pt_worker_release(&T.w);
     pt_config_free(T.cfg);
     cleanup();
 }

@@ -130,6 +130,7 @@ char *pt_arena_strndup(struct pt_arena *a, const char *s, size_t n)
 {
     if (n == SIZE_MAX)
         return NULL;
+    n = strnlen(s, n);          /* strndup: never read past the string's end */
     char *p = pt_arena_alloc(a, n + 1);
     if (p == NULL)
         return NULL;

@@ -70,18 +70,19 @@ static int port_of(const char *addr)
 static void stack_read(void)
 {
     char *lh = conf_get("nginx", "listen_http"), *ls = conf_get("nginx", "listen_https");
+    char *webroot = conf_get("nginx", "webroot");
 
     W.conf_dir = conf_get("nginx", "conf_dir");
     W.http_port = port_of(lh);
     W.https_port = port_of(ls);
-    if (W.http_port <= 0 || W.https_port <= 0 || W.conf_dir == NULL || conf_get("nginx",
-                                                                                "webroot") == NULL)
+    if (W.http_port <= 0 || W.https_port <= 0 || W.conf_dir == NULL || webroot == NULL)
         snprintf(W.problem, sizeof(W.problem), "the test stack's portal.conf lacks [nginx] "
                  "listen_http, listen_https, conf_dir or webroot (scripts/lib/stack.sh, "
                  "pt_dev_conf_write): the generated server blocks have nowhere to listen");
     snprintf(W.state_dir, sizeof(W.state_dir), "%s/lego", getenv("PT_TEST_VAR"));
     free(lh);
     free(ls);
+    free(webroot);
 }
 
 /* Points the stack's portald at this suite's CA: [acme] (lego, pebble,

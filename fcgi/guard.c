@@ -56,36 +56,26 @@ static bool member_can(struct pt_req *r, const char *permission, int64_t org_id,
                 PT_ARG_INT(ignore_consent)), &row) == 0;
 }
 
-/* "Anywhere" answers are asked again and again by the navigation: keep
- * them for the rest of the request. */
-static int cache_get(struct pt_req *r, const char *permission)
-{
-    json_t *v = r->perm_cache ? json_object_get(r->perm_cache, permission) : NULL;
-
-    return v ? json_is_true(v) : -1;
-}
-
-static bool cache_put(struct pt_req *r, const char *permission, bool ok)
-{
-    if (r->perm_cache == NULL)
-        r->perm_cache = pt_keep(r, json_object());
-    if (r->perm_cache)
-        json_object_set_new(r->perm_cache, permission, json_boolean(ok));
-    return ok;
-}
-
+/* "Anywhere" answers are asked again and again by the navigation (one per
+ * link): the first one reads every permission the actor holds anywhere in
+ * one statement, and the rest of the request answers from that set. */
 static bool can_anywhere(struct pt_req *r, const char *permission)
 {
-    json_t *row;
-    int cached = cache_get(r, permission);
+    json_t *rows, *row;
+    size_t i;
 
-    if (cached >= 0)
-        return cached;
-    return cache_put(r, permission, pt_db_query_one(r,
-        "SELECT 1 AS ok FROM memberships m "
-        "JOIN role_permissions rp ON rp.role_id = m.role_id AND rp.perm_key = ? "
-        "WHERE m.user_id = ? LIMIT 1",
-        PT_ARGS(PT_ARG_STR(permission), PT_ARG_INT(r->ident.user_id)), &row) == 0);
+    if (r->perm_cache == NULL) {
+        if (pt_db_query(r, "SELECT DISTINCT rp.perm_key FROM memberships m "
+                        "JOIN role_permissions rp ON rp.role_id = m.role_id WHERE m.user_id = ?",
+                        PT_ARGS(PT_ARG_INT(r->ident.user_id)), &rows) != 0)
+            return false;                   /* not cached: asked again next time */
+        if ((r->perm_cache = pt_keep(r, json_object())) == NULL)
+            return false;
+        json_array_foreach(rows, i, row)
+            json_object_set_new(r->perm_cache,
+                                json_string_value(json_object_get(row, "perm_key")), json_true());
+    }
+    return json_object_get(r->perm_cache, permission) != NULL;
 }
 
 bool pt_can(struct pt_req *r, const char *permission, int64_t org_id)

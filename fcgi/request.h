@@ -45,7 +45,7 @@ struct pt_req {
     struct pt_identity ident;
     const char        *session_hash;  /* SHA-256 hex of the session cookie, or NULL */
     json_t            *token_scopes;  /* a bearer token's permission keys */
-    json_t            *perm_cache;    /* pt_can(…, 0) answers of this request */
+    json_t            *perm_cache;    /* every permission the actor holds anywhere */
     bool               mfa_hold;      /* session held until two-factor is set up */
     int64_t            token_org;     /* a service-account token's organisation */
     const char        *impersonator_name; /* who "opened as" this user, or NULL */

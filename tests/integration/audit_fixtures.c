@@ -99,19 +99,11 @@ void session_as(struct browser *b, long long user)
 json_t *api(struct browser *b, const char *method, long want, const char *body,
             const char *fmt, ...)
 {
-    char path[2048];
-    struct http_resp r;
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(path, sizeof(path), fmt, ap);
+    json_t *v = api_json_v(b, method, want, body, true, fmt, ap);
     va_end(ap);
-    browse(b, method, path, body, true, &r);
-    ck_assert_msg(r.status == want, "%s %s: %ld, want %ld: %.400s", method, path, r.status,
-                  want, r.body);
-    json_t *v = json_loads(r.body, 0, NULL);
-    ck_assert_msg(v != NULL || want >= 300, "%s: not JSON: %.200s", path, r.body);
-    http_resp_free(&r);
     return v;
 }
 

@@ -12,6 +12,7 @@
 
 #include <check.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -102,6 +103,10 @@ void browse_raw(struct browser *b, const char *method, const char *path, const c
  * answer want; its body parsed (problem+json too), which must be JSON. */
 json_t *api_json(struct browser *b, const char *method, long want, const char *body,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* api_json's body with a va_list; lax: an answer of 300 or more may be
+ * something else than JSON (NULL then). */
+json_t *api_json_v(struct browser *b, const char *method, long want, const char *body, bool lax,
+                   const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 char *form_enc(const char *s);
 /* POST a form of "name", "value" pairs ending with NULL, csrf_token added. */
 void post_form(struct browser *b, const char *path, struct http_resp *out, ...);

@@ -525,11 +525,8 @@ END_TEST
 
 int main(void)
 {
-    if (auth_client_init() != 0) {
-        fprintf(stderr, "check_audit: PT_TEST_BASE_URL unset: run it from scripts/dev test\n");
+    if (suite_init("check_audit") != 0)
         return 77;
-    }
-    curl_global_init(CURL_GLOBAL_ALL);
 
     Suite *s = suite_create("audit");
     TCase *tc = tcase_create("activity log");
@@ -542,10 +539,5 @@ int main(void)
     tcase_add_checked_fixture(tc, unlock_client_address, NULL);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    curl_global_cleanup();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

@@ -540,11 +540,8 @@ END_TEST
 
 int main(void)
 {
-    if (auth_client_init() != 0) {
-        fprintf(stderr, "check_audit_feed: PT_TEST_BASE_URL unset: run it from scripts/dev test\n");
+    if (suite_init("check_audit_feed") != 0)
         return 77;
-    }
-    curl_global_init(CURL_GLOBAL_ALL);
 
     Suite *s = suite_create("audit_feed");
     TCase *tc = tcase_create("feed, loose events, my activity");
@@ -556,10 +553,5 @@ int main(void)
     tcase_add_test(tc, test_my_activity_pages_neither_skip_nor_repeat);
     tcase_set_timeout(tc, 90);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    curl_global_cleanup();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

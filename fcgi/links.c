@@ -45,6 +45,23 @@ static const char *user_base_url(struct pt_req *r, int64_t user_id)
                      port ? port : "");
 }
 
+/* Longer than any token this portal makes (43 base64url characters; the
+ * 64 hex digits of portalctl's), short enough to refuse junk early. */
+#define LINK_TOKEN_MAX 200
+
+bool pt_link_token_ok(const char *t)
+{
+    size_t n = t ? strlen(t) : 0;
+
+    if (n == 0 || n > LINK_TOKEN_MAX)
+        return false;
+    for (; *t; t++)
+        if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
+              (*t >= '0' && *t <= '9') || *t == '-' || *t == '_'))
+            return false;
+    return true;
+}
+
 int pt_link_new(struct pt_req *r, const struct pt_link *l, const char **url)
 {
     char token[PT_TOKEN_LEN + 1], hash[PT_SHA256_HEX_LEN + 1];

@@ -562,6 +562,9 @@ struct pt_link {
  * its brand has one, else [server] base_url.  0 or a PT_E… code.
  */
 int pt_link_new(struct pt_req *r, const struct pt_link *l, const char **url);
+/* Could t be a link's token at all (1..200 characters of A-Z a-z 0-9 - _)?
+ * Checked before the token is hashed and looked up. */
+bool pt_link_token_ok(const char *t);
 
 /* The "Reset your password" e-mail with a fresh reset link (org_id may be
  * 0), in the caller's transaction.  Sent by the user themselves (forgot)

@@ -13,20 +13,6 @@
 
 #include <stdio.h>
 
-#define LINK_TOKEN_MAX 200
-
-static bool link_token_ok(const char *t)
-{
-    size_t n = t ? strlen(t) : 0;
-
-    if (n == 0 || n > LINK_TOKEN_MAX)
-        return false;
-    for (; *t; t++)
-        if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
-              (*t >= '0' && *t <= '9') || *t == '-' || *t == '_'))
-            return false;
-    return true;
-}
 
 static bool link_purpose_in(const char *p, const char *const *purposes)
 {
@@ -64,7 +50,7 @@ int auth_link_lookup(struct pt_req *r, const char *const *purposes, bool for_upd
     l->state = AUTH_LINK_INVALID;
     if (tok == NULL)
         tok = pt_req_query(r, "token");
-    if (!link_token_ok(tok))
+    if (!pt_link_token_ok(tok))
         return 0;
     pt_sha256_hex(tok, strlen(tok), hash);
     /* t.*: revoked_at is read when a migration has added it. */

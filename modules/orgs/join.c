@@ -19,7 +19,6 @@
 #include <stdio.h>
 
 #define ACTION "Accept Invitation"
-#define LINK_TOKEN_MAX 200
 
 enum join_state { JOIN_OK, JOIN_INVALID, JOIN_USED, JOIN_EXPIRED, JOIN_REVOKED, JOIN_CLOSED };
 
@@ -29,19 +28,6 @@ struct join {
     const char *token, *email, *full_name, *org_name, *partner_name, *password_hash;
     const char *phc;                 /* the new password's hash, or NULL */
 };
-
-static bool token_ok(const char *t)
-{
-    size_t n = t ? strlen(t) : 0;
-
-    if (n == 0 || n > LINK_TOKEN_MAX)
-        return false;
-    for (; *t; t++)
-        if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
-              (*t >= '0' && *t <= '9') || *t == '-' || *t == '_'))
-            return false;
-    return true;
-}
 
 static enum join_state row_state(json_t *row)
 {
@@ -73,7 +59,7 @@ static int join_lookup(struct pt_req *r, bool for_update, struct join *j)
     j->token = pt_req_input(r, "token");
     if (j->token == NULL)
         j->token = pt_req_query(r, "token");
-    if (!token_ok(j->token))
+    if (!pt_link_token_ok(j->token))
         return 0;
     pt_sha256_hex(j->token, strlen(j->token), hash);
     rc = pt_db_query_one(r, for_update

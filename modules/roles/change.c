@@ -101,7 +101,9 @@ static int name_free(struct pt_req *r, struct change *c)
     return rc == 0 ? name_taken(r, c) : rc;
 }
 
-static int perms_insert(struct pt_req *r, int64_t role_id, json_t *keys)
+/* One statement for each permission key of keys (an INSERT or a DELETE of
+ * role_permissions, with the role and the key bound). */
+static int perms_each(struct pt_req *r, const char *sql, int64_t role_id, json_t *keys)
 {
     size_t i;
     json_t *k;
@@ -109,10 +111,15 @@ static int perms_insert(struct pt_req *r, int64_t role_id, json_t *keys)
 
     json_array_foreach(keys, i, k)
         if (rc == 0)
-            rc = pt_db_exec(r, "INSERT INTO role_permissions (role_id, perm_key) VALUES (?, ?)",
-                            PT_ARGS(PT_ARG_INT(role_id), PT_ARG_STR(json_string_value(k))),
-                            NULL, NULL);
+            rc = pt_db_exec(r, sql, PT_ARGS(PT_ARG_INT(role_id),
+                                            PT_ARG_STR(json_string_value(k))), NULL, NULL);
     return rc;
+}
+
+static int perms_insert(struct pt_req *r, int64_t role_id, json_t *keys)
+{
+    return perms_each(r, "INSERT INTO role_permissions (role_id, perm_key) VALUES (?, ?)",
+                      role_id, keys);
 }
 
 /* A new custom role of c->org with c->keys (create and duplicate). */
@@ -288,16 +295,8 @@ static json_t *keys_minus(json_t *a, json_t *b)
 
 static int perms_delete(struct pt_req *r, int64_t role_id, json_t *keys)
 {
-    size_t i;
-    json_t *k;
-    int rc = 0;
-
-    json_array_foreach(keys, i, k)
-        if (rc == 0)
-            rc = pt_db_exec(r, "DELETE FROM role_permissions WHERE role_id = ? AND perm_key = ?",
-                            PT_ARGS(PT_ARG_INT(role_id), PT_ARG_STR(json_string_value(k))),
-                            NULL, NULL);
-    return rc;
+    return perms_each(r, "DELETE FROM role_permissions WHERE role_id = ? AND perm_key = ?",
+                      role_id, keys);
 }
 
 /* The role's row, locked for the rest of the transaction; 0 or a refusal. */

@@ -39,6 +39,7 @@ struct pt_brands {
     size_t             nhosts;
     int64_t            platform_brand;
     bool               partner_brands;
+    char              *platform_hosts; /* the config's, read once per worker */
 };
 
 static char *dup_col(json_t *row, const char *key)
@@ -84,6 +85,7 @@ void pt_brands_free(struct pt_brands *c)
     if (c == NULL)
         return;
     brands_clear(c);
+    free(c->platform_hosts);
     free(c);
 }
 
@@ -238,7 +240,13 @@ int pt_brand_resolve_host(struct pt_req *r)
             r->tplset = r->brand->template_set;
         return 0;
     }
-    const char *platform = pt_hostname_platform_list(r);
+    /* The platform's own names come from the config, fixed for a worker's life. */
+    if (c && c->platform_hosts == NULL) {
+        const char *list = pt_hostname_platform_list(r);
+        c->platform_hosts = list ? strdup(list) : NULL;
+    }
+    const char *platform = c && c->platform_hosts ? c->platform_hosts
+                                                  : pt_hostname_platform_list(r);
     if (platform == NULL || strspn(platform, " ") == strlen(platform) ||
         pt_hostname_listed(r->host, platform, false) || host_free_path(r->path))
         return 0;
